@@ -1,0 +1,3 @@
+from citysafe.cli import app
+
+app()

@@ -1,0 +1,1 @@
+"""Pure numeric kernels: numpy arrays in, frozen dataclasses out. No database, web or files."""

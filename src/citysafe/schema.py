@@ -1,0 +1,6 @@
+"""Every domain's tables, imported so that ``Base.metadata`` is complete."""
+
+from citysafe.crime import models as crime_models  # noqa: F401
+from citysafe.db import Base
+
+metadata = Base.metadata
