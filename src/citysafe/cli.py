@@ -109,9 +109,13 @@ class _ingest_progress:
     def __init__(self, enabled: bool):
         self.enabled, self.rows, self.started = enabled, 0, time.perf_counter()
         self.progress = Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TextColumn("{task.fields[rows]:,} rows, {task.fields[rate]:,.0f} rows/s"),
-            TimeElapsedColumn(), console=err, transient=True,
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
         )
 
     def __enter__(self):
@@ -140,11 +144,21 @@ def _print_reconciliation(report, elapsed: float) -> None:
         if f.error:
             table.add_row(f.path, "[red]not loaded[/red]", "", "", "", "")
         else:
-            table.add_row(f.path, *(f"{getattr(f, n):,}" for n in
-                                    ("read", "stored", "duplicates", "updated", "quarantined")))
+            table.add_row(
+                f.path,
+                *(
+                    f"{getattr(f, n):,}"
+                    for n in ("read", "stored", "duplicates", "updated", "quarantined")
+                ),
+            )
     total = report.total
-    table.add_row("[bold]total", *(f"[bold]{getattr(total, n):,}" for n in
-                                   ("read", "stored", "duplicates", "updated", "quarantined")))
+    table.add_row(
+        "[bold]total",
+        *(
+            f"[bold]{getattr(total, n):,}"
+            for n in ("read", "stored", "duplicates", "updated", "quarantined")
+        ),
+    )
     out.print(table)
     for skipped in report.skipped:
         out.print(f"skipped {skipped.path}: {skipped.reason}")
@@ -186,13 +200,17 @@ def crimes_summary(
     if as_json:
         _print_json(summary.as_dict())
         return
-    out.print(f"[bold]{summary.total:,}[/bold] crimes; "
-              f"{summary.without_location:,} without a mappable location")
+    out.print(
+        f"[bold]{summary.total:,}[/bold] crimes; "
+        f"{summary.without_location:,} without a mappable location"
+    )
     out.print("forces: " + (", ".join(f"{k} ({v:,})" for k, v in summary.forces.items()) or "none"))
     if summary.months:
         first, last = min(summary.months), max(summary.months)
-        out.print(f"months: {first} to {last}, {len(summary.months)} present; missing: "
-                  + (", ".join(summary.missing_months) or "none"))
+        out.print(
+            f"months: {first} to {last}, {len(summary.months)} present; missing: "
+            + (", ".join(summary.missing_months) or "none")
+        )
     by_type = Table(title="by crime type")
     by_type.add_column("crime type")
     by_type.add_column("count", justify="right")
@@ -209,7 +227,9 @@ def crimes_summary(
 
 @app.command()
 def demo(
-    build_only: bool = typer.Option(False, "--build-only", help="Build the demo database and exit."),
+    build_only: bool = typer.Option(
+        False, "--build-only", help="Build the demo database and exit."
+    ),
     seed: int = typer.Option(1, help="Random seed: the same seed builds the same city."),
     database: str = typer.Option(
         None, help="Database URL (default: CITYSAFE_DATABASE_URL if set, else citysafe-demo.db)."
@@ -224,8 +244,10 @@ def demo(
     engine = _engine(url)
     started = time.perf_counter()
     summary = build_demo(engine, seed=seed, folder=folder, scale=scale)
-    out.print(f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s "
-              f"into {engine.url.render_as_string(hide_password=True)}")
+    out.print(
+        f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s "
+        f"into {engine.url.render_as_string(hide_password=True)}"
+    )
     values = asdict(summary) if is_dataclass(summary) else dict(summary)
     for key, value in values.items():
         out.print(f"  {key.replace('_', ' ')}: {value}")

@@ -22,16 +22,34 @@ def row(
 ) -> list[str]:
     if crime_type == ASB and crime_id == "a" * 64:
         crime_id, outcome = "", ""
-    return [crime_id, month, force, force, lon, lat, location, lsoa, lsoa_name, crime_type,
-            outcome, context]
+    return [
+        crime_id,
+        month,
+        force,
+        force,
+        lon,
+        lat,
+        location,
+        lsoa,
+        lsoa_name,
+        crime_type,
+        outcome,
+        context,
+    ]
 
 
 def crime_id(n: int) -> str:
     return f"{n:064x}"
 
 
-def csv_bytes(rows: list[list[str]], *, newline: str = "\r\n", bom: bool = False,
-              header: tuple[str, ...] = HEADER, trailing_newline: bool = True) -> bytes:
+def csv_bytes(
+    rows: list[list[str]],
+    *,
+    newline: str = "\r\n",
+    bom: bool = False,
+    header: tuple[str, ...] = HEADER,
+    trailing_newline: bool = True,
+) -> bytes:
     def quote(value: str) -> str:
         return f'"{value}"' if ("," in value or '"' in value) else value
 

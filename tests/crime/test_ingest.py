@@ -45,20 +45,32 @@ def test_identical_asb_rows_of_one_file_are_separate_records(engine, tmp_path):
 
 
 def test_a_later_download_with_a_new_outcome_updates_it(engine, tmp_path):
-    write(tmp_path / "old", "2020-01", [row(crime_id(1), outcome="Under investigation"),
-                                         row(crime_id(2), outcome="Under investigation")])
-    new = write(tmp_path / "new", "2020-01", [
-        row(crime_id(1), outcome="Offender given a caution"),
-        row(crime_id(2), outcome="Under investigation"),
-        row(crime_id(3), outcome="Under investigation"),
-    ])
+    write(
+        tmp_path / "old",
+        "2020-01",
+        [
+            row(crime_id(1), outcome="Under investigation"),
+            row(crime_id(2), outcome="Under investigation"),
+        ],
+    )
+    new = write(
+        tmp_path / "new",
+        "2020-01",
+        [
+            row(crime_id(1), outcome="Offender given a caution"),
+            row(crime_id(2), outcome="Under investigation"),
+            row(crime_id(3), outcome="Under investigation"),
+        ],
+    )
     ingest_paths(engine, [tmp_path / "old"])
     report = ingest_paths(engine, [new]).files[0]
     assert (report.stored, report.duplicates, report.updated) == (1, 2, 1)
     with db.session_scope(engine) as session:
         outcome = session.scalar(
-            select(Outcome.name).join(Crime, Crime.outcome_id == Outcome.id)
-            .where(Crime.crime_id == crime_id(1)))
+            select(Outcome.name)
+            .join(Crime, Crime.outcome_id == Outcome.id)
+            .where(Crime.crime_id == crime_id(1))
+        )
     assert outcome == "Offender given a caution"
     assert count(engine) == 3
 
@@ -101,8 +113,9 @@ def test_missing_paths_and_unreadable_files_are_reported_not_fatal(engine, tmp_p
     assert report.total.stored == 1
 
 
-def test_a_crash_part_way_leaves_no_half_file_and_a_rerun_completes_it(engine, tmp_path,
-                                                                        monkeypatch):
+def test_a_crash_part_way_leaves_no_half_file_and_a_rerun_completes_it(
+    engine, tmp_path, monkeypatch
+):
     first = write(tmp_path, "2020-01", [row(crime_id(1), month="2020-01")])
     second = write(tmp_path, "2020-02", [row(crime_id(i), month="2020-02") for i in range(2, 6)])
     real_insert = store._Writer.insert_rows
@@ -123,10 +136,15 @@ def test_a_crash_part_way_leaves_no_half_file_and_a_rerun_completes_it(engine, t
 
 
 def test_map_points_are_shared_and_rows_without_location_counted(engine, tmp_path):
-    path = write(tmp_path, "2020-01", [
-        row(crime_id(1)), row(crime_id(2)),
-        row(crime_id(3), lon="", lat="", location="No Location", lsoa=""),
-    ])
+    path = write(
+        tmp_path,
+        "2020-01",
+        [
+            row(crime_id(1)),
+            row(crime_id(2)),
+            row(crime_id(3), lon="", lat="", location="No Location", lsoa=""),
+        ],
+    )
     ingest_paths(engine, [path])
     assert count(engine, MapPoint) == 2
     with db.session_scope(engine) as session:
@@ -150,7 +168,40 @@ def test_stored_coordinates_are_projected_once(engine, tmp_path):
     ingest_paths(engine, [path])
     with engine.connect() as connection:
         easting, northing, cell = connection.execute(
-            text("SELECT easting, northing, cell_km FROM map_points")).one()
+            text("SELECT easting, northing, cell_km FROM map_points")
+        ).one()
     # Liverpool city centre lies near E 334,000, N 390,000 on the National Grid
     assert 333_000 < easting < 336_000 and 389_000 < northing < 391_000
     assert cell == (northing // 1000) * 1000 + easting // 1000
+
+
+def test_no_crime_refers_to_a_missing_row(engine, tmp_path):
+    write(
+        tmp_path,
+        "2020-01",
+        [
+            row(crime_id(1)),
+            row(crime_type=ASB),
+            row(crime_id(2), outcome="", lon="", lat="", lsoa=""),
+        ],
+    )
+    write(tmp_path, "2020-02", [row(crime_id(3), month="2020-02", force="Another Police")])
+    ingest_paths(engine, [tmp_path])
+    references = {
+        "falls_within_id": "forces",
+        "reported_by_id": "forces",
+        "crime_type_id": "crime_types",
+        "point_id": "map_points",
+        "outcome_id": "outcomes",
+        "source_file_id": "source_files",
+    }
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM crimes")).scalar() == 4
+        for column, table in references.items():
+            dangling = connection.execute(
+                text(
+                    f"SELECT count(*) FROM crimes c LEFT JOIN {table} t ON t.id = c.{column} "
+                    f"WHERE c.{column} IS NOT NULL AND t.id IS NULL"
+                )
+            ).scalar()
+            assert dangling == 0, column

@@ -72,8 +72,11 @@ def test_wrong_column_count_is_quarantined_and_the_rest_kept():
 
 
 def test_blank_lines_do_not_shift_line_numbers():
-    data = csv_bytes([row(crime_id(1))]) + b"\r\n" + csv_bytes([row(month="2020-13")])[len(
-        csv_bytes([])):]
+    data = (
+        csv_bytes([row(crime_id(1))])
+        + b"\r\n"
+        + csv_bytes([row(month="2020-13")])[len(csv_bytes([])) :]
+    )
     result = parse(data, "gap.csv")
     [bad] = result.quarantined
     assert bad.line == 4 and bad.field == "Month"

@@ -42,9 +42,14 @@ def test_every_file_loads_reconciles_and_loads_once(engine, liverpool):
     assert report.total.stored == 275_964  # as the data README counts them
 
     with engine.connect() as connection:
-        stored = dict(connection.execute(text(
-            "SELECT t.name, count(*) FROM crimes c JOIN crime_types t ON t.id = c.crime_type_id "
-            "GROUP BY t.name")).all())
+        stored = dict(
+            connection.execute(
+                text(
+                    "SELECT t.name, count(*) FROM crimes c "
+                    "JOIN crime_types t ON t.id = c.crime_type_id GROUP BY t.name"
+                )
+            ).all()
+        )
     assert stored["Violence and sexual offences"] == 81_707
     assert stored["Anti-social behaviour"] == 52_037
     assert stored["Burglary"] == 14_578
@@ -56,9 +61,15 @@ def test_every_file_loads_reconciles_and_loads_once(engine, liverpool):
 
     # a sample of stored grid coordinates against an independent transform
     with engine.connect() as connection:
-        sample = np.array(connection.execute(text(
-            "SELECT longitude, latitude, easting, northing FROM map_points "
-            "WHERE longitude IS NOT NULL ORDER BY id")).all(), dtype=float)[::97]
+        sample = np.array(
+            connection.execute(
+                text(
+                    "SELECT longitude, latitude, easting, northing FROM map_points "
+                    "WHERE longitude IS NOT NULL ORDER BY id"
+                )
+            ).all(),
+            dtype=float,
+        )[::97]
     to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
     easting, northing = to_bng.transform(sample[:, 0], sample[:, 1])
     assert len(sample) > 50

@@ -108,9 +108,6 @@ def _locked_transaction(engine: Engine) -> Iterator[_Writer]:
         if dialect == "sqlite":
             previous = raw.isolation_level
             raw.isolation_level = None  # we issue BEGIN ourselves
-            # every id a crime refers to is resolved in this same transaction, so
-            # per-row foreign key checks (six a row) would only halve the speed
-            raw.execute("PRAGMA foreign_keys=OFF")
             raw.execute("BEGIN IMMEDIATE")
         writer = _Writer(raw, dialect)
         if dialect == "postgresql":
@@ -123,7 +120,6 @@ def _locked_transaction(engine: Engine) -> Iterator[_Writer]:
         raw.commit() if dialect != "sqlite" else raw.execute("COMMIT")
     finally:
         if dialect == "sqlite":
-            raw.execute("PRAGMA foreign_keys=ON")
             raw.isolation_level = previous
         pooled.close()
 

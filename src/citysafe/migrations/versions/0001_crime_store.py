@@ -78,12 +78,6 @@ def upgrade() -> None:
     sa.Column('context', sa.Text(), nullable=True),
     sa.Column('source_file_id', sa.Integer(), nullable=False),
     sa.Column('source_line', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['crime_type_id'], ['crime_types.id'], name=op.f('fk_crimes_crime_type_id_crime_types')),
-    sa.ForeignKeyConstraint(['falls_within_id'], ['forces.id'], name=op.f('fk_crimes_falls_within_id_forces')),
-    sa.ForeignKeyConstraint(['outcome_id'], ['outcomes.id'], name=op.f('fk_crimes_outcome_id_outcomes')),
-    sa.ForeignKeyConstraint(['point_id'], ['map_points.id'], name=op.f('fk_crimes_point_id_map_points')),
-    sa.ForeignKeyConstraint(['reported_by_id'], ['forces.id'], name=op.f('fk_crimes_reported_by_id_forces')),
-    sa.ForeignKeyConstraint(['source_file_id'], ['source_files.id'], name=op.f('fk_crimes_source_file_id_source_files')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_crimes'))
     )
     with op.batch_alter_table('crimes', schema=None) as batch_op:
