@@ -89,9 +89,11 @@ class Postgres:
 
 
 def synthetic(folder: Path, rows: int) -> Path:
-    from citysafe.demo.service import write_demo_files
+    """A force-sized set from the demo generator, in police.uk's layout."""
+    from citysafe.demo.files import write_city
+    from citysafe.demo.generator import generate_city, scale_for_rows
 
-    write_demo_files(folder, seed=7, rows=rows)
+    write_city(generate_city(7, scale=scale_for_rows(rows)), folder)
     return folder
 
 

@@ -117,3 +117,15 @@ def test_settings_come_from_environment_then_toml(tmp_path, monkeypatch):
     assert Settings().database_url == "sqlite:///from-file.db"
     monkeypatch.setenv("CITYSAFE_DATABASE_URL", "sqlite:///from-env.db")
     assert Settings().database_url == "sqlite:///from-env.db"
+
+
+def test_demo_build_only_builds_into_the_configured_database_and_exits(env):
+    result = runner.invoke(app, ["demo", "--build-only"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(runner.invoke(app, ["crimes", "summary", "--json"]).stdout)
+    assert summary["forces"] == {"citysafe Demo Police": summary["total"]}
+    assert len(summary["months"]) == 36 and summary["missing_months"] == []
+    assert summary["total"] > 80_000
+    again = runner.invoke(app, ["demo", "--build-only"])  # the same seed: nothing added
+    assert again.exit_code == 0, again.output
+    assert json.loads(runner.invoke(app, ["crimes", "summary", "--json"]).stdout) == summary

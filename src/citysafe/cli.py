@@ -10,7 +10,6 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 import typer
@@ -238,21 +237,42 @@ def demo(
     folder: Path = typer.Option(None, help="Also keep the generated police.uk files here."),
 ) -> None:
     """Generate the demo city (synthetic, in police.uk's format) and load it."""
-    from citysafe.demo.service import build_demo
+    from citysafe.demo.service import DemoError, build_demo
 
     url = database or os.environ.get("CITYSAFE_DATABASE_URL") or DEMO_DATABASE_URL
     engine = _engine(url)
     started = time.perf_counter()
-    summary = build_demo(engine, seed=seed, folder=folder, scale=scale)
+    with err.status("building the demo city") as status:
+        try:
+            summary = build_demo(
+                engine,
+                seed=seed,
+                folder=folder,
+                scale=scale,
+                progress=lambda stage: status.update(stage),
+            )
+        except DemoError as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
+    where = engine.url.render_as_string(hide_password=True)
+    out.print(f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s into {where}")
+    total = summary.ingest.total
     out.print(
-        f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s "
-        f"into {engine.url.render_as_string(hide_password=True)}"
+        f"  {summary.rows:,} police.uk rows over {summary.files} months "
+        f"({summary.first_month} to {summary.last_month}): {total.stored:,} stored now, "
+        f"{total.duplicates:,} already there, {total.quarantined:,} quarantined"
     )
-    values = asdict(summary) if is_dataclass(summary) else dict(summary)
-    for key, value in values.items():
-        out.print(f"  {key.replace('_', ' ')}: {value}")
+    out.print(
+        f"  {summary.areas} areas, {summary.households:,} households, "
+        f"{summary.venues} Safe Haven venues, "
+        f"{summary.neighbourhood_homes:,} homes in the home-security neighbourhoods"
+    )
+    out.print(
+        "  planted effects: "
+        + ", ".join(f"{name} {value:g}" for name, value in summary.effects.items())
+    )
     if not build_only:
-        out.print("next: citysafe crimes summary (with CITYSAFE_DATABASE_URL set to the URL above)")
+        out.print(f"next: CITYSAFE_DATABASE_URL={url} citysafe crimes summary")
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -2,5 +2,6 @@
 
 from citysafe.crime import models as crime_models  # noqa: F401
 from citysafe.db import Base
+from citysafe.demo import models as demo_models  # noqa: F401
 
 metadata = Base.metadata
