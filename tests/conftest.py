@@ -19,10 +19,12 @@ from sqlalchemy.engine import make_url
 from citysafe import db
 from citysafe.schema import metadata
 
+pytest_plugins = ["tests.webapp"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 # tables whose rows the migrations seed, and which tests must not empty
-SEEDED = {"crime_types", "alembic_version"}
+SEEDED = {"crime_types", "alembic_version", "audit_head"}
 
 
 def _backend_url(tmp_path_factory) -> tuple[str, callable]:
@@ -66,8 +68,20 @@ def engine(database_url):
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # the audit log's append-only triggers are lifted for the clean-up only
+            triggers = connection.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            ).all()
+            for name, _ in triggers:
+                connection.execute(text(f'DROP TRIGGER "{name}"'))
             for table in tables:
                 connection.execute(table.delete())
+            for _, sql in triggers:
+                connection.execute(text(sql))
+        connection.execute(
+            text("UPDATE audit_head SET last_id = 0, last_hash = :genesis WHERE id = 1"),
+            {"genesis": "0" * 64},
+        )
     engine.dispose()
 
 
@@ -76,3 +90,15 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "README.md").exists():
         pytest.skip(f"real data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2id still, with test-sized cost: the suite makes hundreds of users."""
+    from argon2 import PasswordHasher
+
+    from citysafe.accounts import service
+
+    monkeypatch.setattr(
+        service, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )

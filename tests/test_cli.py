@@ -129,3 +129,63 @@ def test_demo_build_only_builds_into_the_configured_database_and_exits(env):
     again = runner.invoke(app, ["demo", "--build-only"])  # the same seed: nothing added
     assert again.exit_code == 0, again.output
     assert json.loads(runner.invoke(app, ["crimes", "summary", "--json"]).stdout) == summary
+
+
+def test_users_create_list_disable_and_audit_verify(env):
+    made = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "first-admin",
+            "--agency",
+            "Demo Council",
+            "--agency-kind",
+            "council",
+            "--role",
+            "admin",
+            "--role",
+            "analyst",
+            "--name",
+            "First Admin",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
+    assert made.exit_code == 0, made.output
+    listed = json.loads(runner.invoke(app, ["users", "list", "--json"]).stdout)["users"]
+    assert [(u["username"], u["roles"], u["active"]) for u in listed] == [
+        ("first-admin", ["admin", "analyst"], True)
+    ]
+    short = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "second",
+            "--agency",
+            "Demo Council",
+            "--agency-kind",
+            "council",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
+    assert short.exit_code == 2 and "at least 12 characters" in short.output
+    assert runner.invoke(app, ["users", "disable", "first-admin"]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["users", "list", "--json"]).stdout)["users"]
+    assert listed[0]["active"] is False
+    check = runner.invoke(app, ["audit", "verify", "--json"])
+    assert check.exit_code == 0
+    assert json.loads(check.stdout) == {"entries": 2, "ok": True, "broken_at": None, "reason": None}
+
+
+def test_serve_refuses_a_placeholder_secret(env, monkeypatch):
+    monkeypatch.setenv("CITYSAFE_SECRET_KEY", "changeme")
+    from citysafe.config import get_settings
+
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 2 and "CITYSAFE_SECRET_KEY" in result.output

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -27,8 +28,12 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 crimes_app = typer.Typer(help="Look at the police.uk crimes in the store.", no_args_is_help=True)
+users_app = typer.Typer(help="Create, list and disable staff accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crimes_app, name="crimes")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # never break a message naming a file
@@ -235,12 +240,37 @@ def demo(
     ),
     scale: float = typer.Option(1.0, help="Multiply the city's crime rates (1.0 is realistic)."),
     folder: Path = typer.Option(None, help="Also keep the generated police.uk files here."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+    rebuild: bool = typer.Option(False, help="Build again even if this seed is built."),
 ) -> None:
-    """Generate the demo city (synthetic, in police.uk's format) and load it."""
-    from citysafe.demo.service import DemoError, build_demo
-
+    """Build the demo city (if not built) and serve it, with a demo login for each role."""
     url = database or os.environ.get("CITYSAFE_DATABASE_URL") or DEMO_DATABASE_URL
     engine = _engine(url)
+    _build_demo_if_needed(
+        engine,
+        seed=seed,
+        folder=folder,
+        scale=scale,
+        url=url,
+        force_build=rebuild or folder is not None,
+    )
+    if build_only:
+        return
+    _serve(url, host, port, demo=True)
+
+
+def _build_demo_if_needed(engine, *, seed, folder, scale, url, force_build) -> None:
+    from citysafe.demo.service import DemoError, build_demo, built_demo
+
+    previous = built_demo(engine)
+    if (
+        previous is not None
+        and not force_build
+        and (previous.seed, previous.scale) == (seed, float(scale))
+    ):
+        out.print(f"demo city of seed {seed} already built in {url}")
+        return
     started = time.perf_counter()
     with err.status("building the demo city") as status:
         try:
@@ -254,8 +284,7 @@ def demo(
         except DemoError as error:
             err.print(f"[red]error:[/red] {error}")
             raise typer.Exit(2) from None
-    where = engine.url.render_as_string(hide_password=True)
-    out.print(f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s into {where}")
+    out.print(f"[bold]demo city built[/bold] in {time.perf_counter() - started:.1f} s into {url}")
     total = summary.ingest.total
     out.print(
         f"  {summary.rows:,} police.uk rows over {summary.files} months "
@@ -271,8 +300,177 @@ def demo(
         "  planted effects: "
         + ", ".join(f"{name} {value:g}" for name, value in summary.effects.items())
     )
-    if not build_only:
-        out.print(f"next: CITYSAFE_DATABASE_URL={url} citysafe crimes summary")
+
+
+def _serve(url: str, host: str, port: int, *, demo: bool) -> None:
+    import uvicorn
+
+    from citysafe.config import Settings
+    from citysafe.web.app import create_app
+    from citysafe.web.secrets import ConfigError
+
+    settings = get_settings().model_copy(update={"database_url": url})
+    try:
+        web = create_app(settings, demo=demo)
+    except ConfigError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    except db.SchemaError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    if demo:
+        from citysafe.demo.accounts import reset_demo_logins
+
+        with db.session_scope(web.state.engine) as session:
+            logins = reset_demo_logins(session)
+        table = Table(title="demo logins (new passwords every start)")
+        for name in ("role", "username", "password"):
+            table.add_column(name)
+        for login in logins:
+            table.add_row(login.role, login.username, login.password)
+        out.print(table)
+    assert isinstance(settings, Settings)
+    out.print(f"citysafe is at [bold]http://{host}:{port}/[/bold] (Ctrl-C stops it)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the web application for the database in CITYSAFE_DATABASE_URL."""
+    _serve(get_settings().database_url, host, port, demo=False)
+
+
+@users_app.command("create")
+def users_create(
+    username: str = typer.Argument(..., help="Lower-case login name."),
+    agency: str = typer.Option(..., help="The user's agency (made if new)."),
+    agency_kind: str = typer.Option(
+        ...,
+        help="police, council, fire and rescue, probation, "
+        "health, housing provider, youth service, voluntary sector, "
+        "business.",
+    ),
+    role: list[str] = typer.Option(
+        ...,
+        help="admin, manager, caseworker, analyst, coordinator "
+        "or viewer; repeat for more than one.",
+    ),
+    name: str = typer.Option(None, help="Display name (default: the username)."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+) -> None:
+    """Create a staff user (the first admin, or users for scripts)."""
+    from citysafe.accounts import service
+    from citysafe.audit import service as audit
+
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    )
+    engine = _engine()
+    try:
+        with db.session_scope(engine) as session:
+            owner = service.ensure_agency(session, agency, agency_kind)
+            user = service.create_user(
+                session,
+                username=username,
+                display_name=name or username,
+                agency=owner,
+                roles=role,
+                password=password,
+            )
+            audit.record(
+                session,
+                actor=_command_actor(),
+                action="create",
+                record_type="user",
+                record_id=user.id,
+            )
+    except service.AccountError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    out.print(f"created {username} ({', '.join(sorted(role))}) in {agency}")
+
+
+@users_app.command("list")
+def users_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List staff users with agency, roles and whether they may sign in."""
+    from citysafe.accounts import service
+    from citysafe.accounts.schemas import user_read
+
+    with db.session_scope(_engine()) as session:
+        rows = [user_read(u).model_dump() for u in service.users(session)]
+    if as_json:
+        _print_json({"users": rows})
+        return
+    table = Table(title="users")
+    for name in ("username", "display_name", "agency", "roles", "active"):
+        table.add_column(name)
+    for row in rows:
+        table.add_row(
+            row["username"],
+            row["display_name"],
+            row["agency"],
+            ", ".join(row["roles"]),
+            "yes" if row["active"] else "no",
+        )
+    out.print(table)
+
+
+@users_app.command("disable")
+def users_disable(username: str = typer.Argument(..., help="The user to disable.")) -> None:
+    """Stop a user signing in; ends their sessions and revokes their API tokens."""
+    from citysafe.accounts import service
+    from citysafe.audit import service as audit
+
+    try:
+        with db.session_scope(_engine()) as session:
+            user = service.disable_user(session, username)
+            audit.record(
+                session,
+                actor=_command_actor(),
+                action="disable",
+                record_type="user",
+                record_id=user.id,
+            )
+    except service.AccountError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    out.print(f"disabled {username}")
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Recompute the audit log's hash chain; name the first broken entry (exit 1)."""
+    from citysafe.audit import service as audit
+
+    with db.session_scope(_engine()) as session:
+        check = audit.verify(session)
+    if as_json:
+        _print_json(asdict(check))
+    elif check.ok:
+        out.print(f"audit log intact: {check.entries:,} entries, every hash checks")
+    else:
+        err.print(
+            f"[red]audit log broken[/red] at entry {check.broken_at}: {check.reason} "
+            f"({check.entries:,} entries before it check)"
+        )
+    if not check.ok:
+        raise typer.Exit(1)
+
+
+def _command_actor():
+    """Who ran a command: the operating-system user, for the audit log."""
+    import getpass
+
+    from citysafe.audit.service import Actor
+
+    return Actor(user_id=None, username=f"cli:{getpass.getuser()}", client="command line")
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -36,6 +36,18 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL of the store: a SQLite file or a PostgreSQL server.",
     )
+    secret_key: str | None = Field(
+        None,
+        description="Key for session and token hashes: 32+ random characters; required to serve.",
+    )
+    tile_url: str = Field(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        description="Map tile URL template for map pages; pages still work when tiles fail.",
+    )
+    tile_attribution: str = Field(
+        "&copy; OpenStreetMap contributors",
+        description="Attribution shown under map tiles.",
+    )
 
     @classmethod
     def settings_customise_sources(

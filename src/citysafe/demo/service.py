@@ -36,7 +36,7 @@ from citysafe.demo.models import (
 )
 from citysafe.demo.streets import BOX
 
-__all__ = ["DemoError", "DemoSummary", "build_demo", "record_truth"]
+__all__ = ["DemoError", "DemoSummary", "build_demo", "built_demo", "record_truth"]
 
 GENERATOR_VERSION = 1  # bump when the same seed would give a different city
 
@@ -223,6 +223,12 @@ def _refuse_to_mix(engine: Engine, seed: int, scale: float) -> None:
             f"{previous.scale} ({held:,} crimes of {FORCE}); build seed {seed} at scale "
             f"{scale} into an empty database instead"
         )
+
+
+def built_demo(engine: Engine) -> DemoBuild | None:
+    """The demo build recorded in this database, if any."""
+    with session_scope(engine) as session:
+        return session.scalars(select(DemoBuild)).first()
 
 
 def build_demo(

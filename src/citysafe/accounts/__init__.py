@@ -1,0 +1,1 @@
+"""People and agencies: users, roles, sessions, API tokens."""

@@ -1,0 +1,8 @@
+"""The staff menu: (label, path); each entry shows only to those its route admits."""
+
+NAV: list[tuple[str, str]] = [
+    ("Dashboard", "/dashboard"),
+    ("Crime map", "/map"),
+    ("Audit log", "/audit"),
+    ("Account", "/account"),
+]

@@ -1,0 +1,88 @@
+"""Every route of the app, for every role and for anonymous callers, against one table.
+
+A new route without a row here fails the suite; so does a row whose rule differs
+from what the app enforces.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from citysafe.accounts.roles import Role
+from citysafe.web.routes import endpoints
+
+ALL = {r.value for r in Role}
+PUBLIC = "public"
+ADMIN = {"admin"}
+
+# (method, path) -> who may use it: PUBLIC, or the set of roles
+ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
+    ("GET", "/health"): PUBLIC,
+    ("GET", "/"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,
+    ("POST", "/logout"): ALL,
+    ("GET", "/dashboard"): ALL,
+    ("GET", "/account"): ALL,
+    ("POST", "/account/password"): ALL,
+    ("GET", "/api/me"): ALL,
+    ("POST", "/api/me/password"): ALL,
+    ("POST", "/api/tokens"): ALL,
+    ("GET", "/api/users"): ADMIN,
+    ("POST", "/api/users"): ADMIN,
+    ("POST", "/api/users/{username}/disable"): ADMIN,
+    ("GET", "/api/audit"): ADMIN,
+    ("GET", "/api/audit/verify"): ADMIN,
+    ("GET", "/audit"): ADMIN,
+}
+
+
+def app_routes(app) -> list[tuple[str, str]]:
+    return [(method, path) for method, path, _ in endpoints(app)]
+
+
+def concrete(path: str) -> str:
+    """A path with every parameter filled by a value that names nothing."""
+    return re.sub(r"\{[^}]+\}", "does-not-exist", path)
+
+
+def test_every_route_has_a_row_in_the_table(app):
+    missing = [r for r in app_routes(app) if r not in ACCESS_TABLE]
+    assert missing == [], f"routes with no row in ACCESS_TABLE: {missing}"
+    stale = [r for r in ACCESS_TABLE if r not in app_routes(app)]
+    assert stale == [], f"rows for routes the app no longer has: {stale}"
+
+
+def _refused(response, *, anonymous: bool, page: bool) -> bool:
+    if anonymous and page:
+        return response.status_code == 303 and response.headers["location"].startswith("/login")
+    return response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize("who", sorted(ALL) + ["anonymous"])
+def test_each_route_admits_exactly_the_roles_in_the_table(app, client, people, who):
+    headers = {} if who == "anonymous" else people[who].headers
+    wrong = []
+    for method, path in app_routes(app):
+        rule = ACCESS_TABLE[(method, path)]
+        allowed = rule == PUBLIC or (who != "anonymous" and who in rule)
+        response = client.request(method, concrete(path), headers=headers, follow_redirects=False)
+        page = not path.startswith("/api/")
+        refused = _refused(response, anonymous=who == "anonymous", page=page)
+        if allowed == refused or response.status_code >= 500:
+            wrong.append((method, path, response.status_code))
+    assert wrong == [], f"{who}: routes answering against the table: {wrong}"
+
+
+def test_an_undeclared_route_is_closed_to_everyone(app, client, people):
+    @app.get("/api/undeclared")
+    def undeclared() -> dict:
+        return {"secret": "data"}
+
+    for person in people.values():
+        response = client.get("/api/undeclared", headers=person.headers)
+        assert response.status_code == 403
+        assert "secret" not in response.text
+    assert client.get("/api/undeclared").status_code == 403
