@@ -14,12 +14,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from citysafe import db
+from citysafe.areas import cli as areas_cli
 from citysafe.config import DEMO_DATABASE_URL, get_settings
+from citysafe.console import err, open_store, out
+from citysafe.schemes import cli as schemes_cli
 
 app = typer.Typer(
     help="citysafe: run a community safety partnership's schemes and prove whether they work.",
@@ -34,21 +36,16 @@ app.add_typer(db_app, name="db")
 app.add_typer(crimes_app, name="crimes")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(schemes_cli.app, name="scheme")
+app.add_typer(areas_cli.app, name="areas")
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # never break a message naming a file
 
 
 def _engine(url: str | None = None, *, create: bool = True):
-    """The store's engine, its schema created if new; exit 2 if it is out of date."""
-    engine = db.make_engine(url or get_settings().database_url)
-    try:
-        if create:
-            db.ensure_schema(engine)
-    except db.SchemaError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
-    return engine
+    """The store (schema created if new), or for ``db`` commands the bare engine."""
+    if create:
+        return open_store(url)
+    return db.make_engine(url or get_settings().database_url)
 
 
 def _print_json(value) -> None:

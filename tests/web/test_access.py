@@ -36,6 +36,18 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/audit"): ADMIN,
     ("GET", "/api/audit/verify"): ADMIN,
     ("GET", "/audit"): ADMIN,
+    ("GET", "/area"): PUBLIC,
+    ("GET", "/area/{kind}/{code}"): PUBLIC,
+    ("GET", "/api/public/areas"): PUBLIC,
+    ("GET", "/api/public/areas/{kind}/{code}/crimes"): PUBLIC,
+    ("GET", "/map"): ALL,
+    ("GET", "/api/crimes/summary"): ALL,
+    ("GET", "/api/crimes/figures"): ALL,
+    ("GET", "/api/crimes/map"): ALL,
+    ("GET", "/api/areas"): ALL,
+    ("GET", "/api/areas/{kind}/{code}"): ALL,
+    ("GET", "/api/areas/{kind}/{code}/crimes"): ALL,
+    ("POST", "/api/areas/import"): {"admin", "analyst"},
 }
 
 

@@ -176,3 +176,12 @@ def test_bad_requests_get_clear_4xx_not_500(client, people):
     assert "problems" in too_long.json() and "Traceback" not in too_long.text
     unknown = client.post("/api/users/nobody/disable", headers=headers)
     assert unknown.status_code == 404 and "nobody" in unknown.json()["detail"]
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, people):
+    headers = people["admin"].headers
+    body = {"username": "nul-user", "display_name": "X", "agency": "\u0000",
+            "agency_kind": "council", "roles": ["viewer"], "password": PASSWORD}
+    refused = client.post("/api/users", headers=headers, json=body)
+    assert refused.status_code == 422 and "NUL" in refused.json()["detail"]
+    assert client.get("/api/audit?username=%00", headers=headers).status_code == 422

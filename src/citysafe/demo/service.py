@@ -179,6 +179,39 @@ def record_truth(session: Session, city: DemoCity) -> None:
             connection.execute(insert(model.__table__), rows)
 
 
+HAVENS_SCHEME = "CitySafe Havens (demo)"
+HAVENS_SETUP_COST = 25_000.0  # seed 000: the Liverpool scheme "was set up for £25,000"
+
+
+def register_schemes(session: Session, city: DemoCity) -> None:
+    """The demo's Safe Haven network as a scheme for the evidence engine, each venue
+    starting in the month it joined (replacing an earlier build's)."""
+    from citysafe.schemes import service as schemes
+    from citysafe.schemes.models import Scheme
+
+    old = session.scalars(select(Scheme).where(Scheme.name == HAVENS_SCHEME)).first()
+    if old is not None:
+        session.delete(old)
+        session.flush()
+    venues = city.venues
+    joined = _month_labels(venues["joined_month"])
+    sites = [
+        schemes.SiteInput(float(lon), float(lat), str(month), str(name))
+        for lon, lat, month, name in zip(
+            venues["lon"], venues["lat"], joined, venues["name"], strict=True
+        )
+    ]
+    schemes.add_scheme(
+        session,
+        name=HAVENS_SCHEME,
+        kind="safe haven network",
+        setup_cost=HAVENS_SETUP_COST,
+        description="Shops and community venues where a young person in distress can take "
+        "refuge (the demo city's planted scheme).",
+        sites=sites,
+    )
+
+
 def _summary(city: DemoCity, folder: Path | None, files: int, report: Any) -> DemoSummary:
     crimes = city.crimes
     codes, counts = np.unique(crimes.crime_type, return_counts=True)
@@ -278,4 +311,5 @@ def build_demo(
     notify("recording the truth")
     with session_scope(engine) as session:
         record_truth(session, city)
+        register_schemes(session, city)
     return _summary(city, Path(folder) if folder is not None else None, len(paths), report)

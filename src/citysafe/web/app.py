@@ -21,10 +21,12 @@ STATIC = Path(__file__).with_name("static")
 def routers() -> list:
     """Every domain's router, in menu order; a domain adds itself here."""
     from citysafe.accounts.api import router as accounts
+    from citysafe.areas.api import router as areas
     from citysafe.audit.api import router as audit
+    from citysafe.crime.api import router as crime
     from citysafe.web.pages import router as pages
 
-    return [pages, accounts, audit]
+    return [pages, areas, crime, accounts, audit]
 
 
 def create_app(

@@ -103,8 +103,27 @@ async def _check_csrf(request: Request, caller: Caller) -> None:
         raise CsrfFailed()
 
 
+class BadText(Exception):
+    """Text input holding a NUL character, which no field may hold (PostgreSQL refuses it)."""
+
+
+async def _refuse_nul(request: Request) -> None:
+    if "%00" in request.url.path + request.url.query or "\x00" in request.url.path:
+        raise BadText()
+    content_type = request.headers.get("content-type", "")
+    if "json" in content_type:
+        body = await request.body()  # read once and kept by the request
+        if b"\x00" in body or b"\\u0000" in body:
+            raise BadText()
+    elif "x-www-form-urlencoded" in content_type:
+        form = await request.form()  # parsed once and kept by the request
+        if any(isinstance(v, str) and "\x00" in v for v in form.values()):
+            raise BadText()
+
+
 async def authorise(request: Request, session: Session = Depends(get_session)) -> None:
     """Apply the matched route's access rule; refuse routes that declare none."""
+    await _refuse_nul(request)
     caller = _caller(request, session)
     request.state.caller = caller
     rule = rule_of(request.scope.get("endpoint"))

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from citysafe.web.deps import CsrfFailed, Forbidden, NotSignedIn
+from citysafe.web.deps import BadText, CsrfFailed, Forbidden, NotSignedIn
 from citysafe.web.render import render
 
 log = logging.getLogger("citysafe.web")
@@ -52,6 +52,10 @@ def install(app: FastAPI) -> None:
             403,
             "the form's security token is missing or out of date: reload the page and try again",
         )
+
+    @app.exception_handler(BadText)
+    async def bad_text(request: Request, error: BadText) -> Response:
+        return _error(request, 422, "text may not contain NUL characters")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
+from citysafe import disclosure
 from citysafe.web.access import rule_of
 from citysafe.web.nav import NAV
 from citysafe.web.routes import endpoints
@@ -32,6 +33,7 @@ def templates() -> Jinja2Templates:
         autoescape=select_autoescape(["html", "xml"]),
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    environment.filters["small_count"] = disclosure.show  # the small-count rule, for public pages
     return Jinja2Templates(env=environment)
 
 

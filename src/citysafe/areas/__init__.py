@@ -1,0 +1,1 @@
+"""Areas: wards, LSOAs and other boundaries, and the crime inside them."""

@@ -1,0 +1,1 @@
+"""Prevention schemes: their sites or areas, start dates and costs, for evaluation."""
