@@ -98,3 +98,21 @@ def test_an_undeclared_route_is_closed_to_everyone(app, client, people):
         assert response.status_code == 403
         assert "secret" not in response.text
     assert client.get("/api/undeclared").status_code == 403
+
+
+def test_openapi_lists_every_api_route(app, client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for method, path in app_routes(app):
+        if path.startswith("/api/"):
+            assert method.lower() in paths.get(path, {}), f"{method} {path} is not in OpenAPI"
+
+
+def test_a_rule_can_narrow_to_agencies():
+    from citysafe.accounts.roles import AgencyKind
+    from citysafe.web.access import Access
+
+    rule = Access(roles=frozenset({Role.CASEWORKER}), agencies=frozenset({AgencyKind.POLICE}))
+    assert rule.permits({"caseworker"}, "police")
+    assert not rule.permits({"caseworker"}, "council")
+    assert not rule.permits({"viewer"}, "police")
+    assert not rule.permits(None, None)

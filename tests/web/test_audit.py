@@ -45,6 +45,9 @@ def test_sign_in_and_admin_writes_are_recorded_with_who_and_where(client, people
     assert ("admin", "create", "user") in actions
     assert ("analyst", "login", "user") in actions
     assert all(e["client"] for e in entries)
+    client.get("/api/users", headers=people["admin"].headers)
+    reads = client.get("/api/audit?action=read", headers=people["admin"].headers).json()
+    assert [(e["username"], e["record_type"]) for e in reads] == [("admin", "user")]
     only_logins = client.get("/api/audit?action=login", headers=people["admin"].headers).json()
     assert {e["action"] for e in only_logins} == {"login"}
 

@@ -180,8 +180,14 @@ def test_bad_requests_get_clear_4xx_not_500(client, people):
 
 def test_nul_characters_are_refused_before_they_reach_the_database(client, people):
     headers = people["admin"].headers
-    body = {"username": "nul-user", "display_name": "X", "agency": "\u0000",
-            "agency_kind": "council", "roles": ["viewer"], "password": PASSWORD}
+    body = {
+        "username": "nul-user",
+        "display_name": "X",
+        "agency": "\u0000",
+        "agency_kind": "council",
+        "roles": ["viewer"],
+        "password": PASSWORD,
+    }
     refused = client.post("/api/users", headers=headers, json=body)
     assert refused.status_code == 422 and "NUL" in refused.json()["detail"]
     assert client.get("/api/audit?username=%00", headers=headers).status_code == 422

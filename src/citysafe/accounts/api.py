@@ -185,8 +185,18 @@ def create_token(request: Request, session: DbSession, body: TokenCreate) -> Tok
 @router.get("/api/users", response_model=list[UserRead], tags=["accounts"])
 @allow(Role.ADMIN)
 def list_users(request: Request, session: DbSession) -> list[UserRead]:
-    """Every user, with agency and roles (admins only)."""
-    return [user_read(u) for u in service.users(session)]
+    """Every user, with agency and roles (admins only; the read is audited)."""
+    found = [user_read(u) for u in service.users(session)]
+    audit.record(
+        session,
+        actor=current_caller(request).actor(client_address(request)),
+        action="read",
+        record_type="user",
+        record_id="all",
+        detail={"count": len(found)},
+    )
+    session.commit()
+    return found
 
 
 @router.post("/api/users", response_model=UserRead, status_code=201, tags=["accounts"])
