@@ -21,6 +21,7 @@ from citysafe import db
 from citysafe.areas import cli as areas_cli
 from citysafe.config import DEMO_DATABASE_URL, get_settings
 from citysafe.console import err, open_store, out
+from citysafe.hotspots import cli as hotspots_cli
 from citysafe.schemes import cli as schemes_cli
 
 app = typer.Typer(
@@ -38,6 +39,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(schemes_cli.app, name="scheme")
 app.add_typer(areas_cli.app, name="areas")
+app.command("hotspots")(hotspots_cli.hotspots)
+app.command("nearrepeat")(hotspots_cli.nearrepeat)
 
 
 

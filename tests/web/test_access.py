@@ -48,6 +48,8 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/areas/{kind}/{code}"): ALL,
     ("GET", "/api/areas/{kind}/{code}/crimes"): ALL,
     ("POST", "/api/areas/import"): {"admin", "analyst"},
+    ("GET", "/api/hotspots"): ALL,
+    ("GET", "/api/nearrepeat"): ALL,
 }
 
 

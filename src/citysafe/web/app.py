@@ -24,9 +24,10 @@ def routers() -> list:
     from citysafe.areas.api import router as areas
     from citysafe.audit.api import router as audit
     from citysafe.crime.api import router as crime
+    from citysafe.hotspots.api import router as hotspots
     from citysafe.web.pages import router as pages
 
-    return [pages, areas, crime, accounts, audit]
+    return [pages, areas, crime, hotspots, accounts, audit]
 
 
 def create_app(

@@ -1,0 +1,1 @@
+"""Where and when crime concentrates: hotspots, density, emerging trends, near repeats."""

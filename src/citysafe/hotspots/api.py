@@ -1,0 +1,95 @@
+"""Hotspot and near-repeat figures over the crime store, as JSON (and GeoJSON)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy.orm import Session
+
+from citysafe.crime.vocabulary import CURRENT_TYPES
+from citysafe.hotspots import events as selection
+from citysafe.hotspots import exports, service
+from citysafe.web.access import ANY_STAFF, allow
+from citysafe.web.deps import get_session
+
+router = APIRouter(tags=["hotspots"])
+DbSession = Annotated[Session, Depends(get_session)]
+Types = Annotated[
+    list[str] | None, Query(description=f"police.uk types: {', '.join(CURRENT_TYPES)}")
+]
+Months = Annotated[str | None, Query(max_length=15, description="YYYY-MM:YYYY-MM")]
+
+
+def _events(session, types, months, force):
+    try:
+        return selection.crimes_from_store(
+            session, types=types, force=force, months=selection.parse_month_range(months)
+        )
+    except selection.SelectionError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+@router.get("/api/hotspots")
+@allow(*ANY_STAFF)
+def hotspot_cells(
+    session: DbSession,
+    types: Types = None,
+    months: Months = None,
+    force: Annotated[str | None, Query(max_length=128)] = None,
+    cell: Annotated[float, Query(ge=50, le=5000)] = 250.0,
+    permutations: Annotated[int, Query(ge=0, le=9999)] = 999,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+    fdr: bool = True,
+    inference: Annotated[str, Query(pattern="^(analytic|permutation)$")] = "analytic",
+    geojson: bool = False,
+) -> dict:
+    """Gi* hot and cold spots on a square grid of the cells holding police.uk map points."""
+    events = _events(session, types, months, force)
+    try:
+        report = service.hotspot_report(
+            events,
+            cell=cell,
+            permutations=permutations,
+            seed=seed,
+            fdr=fdr,
+            support=selection.map_point_support(session),
+            inference=inference,
+        )
+    except (selection.SelectionError, ValueError) as error:
+        raise HTTPException(422, str(error)) from None
+    return exports.cells_geojson(report.result) if geojson else report.as_dict()
+
+
+@router.get("/api/nearrepeat")
+@allow(*ANY_STAFF)
+def near_repeat_table(
+    session: DbSession,
+    types: Types = None,
+    months: Months = None,
+    force: Annotated[str | None, Query(max_length=128)] = None,
+    space_bands: Annotated[str, Query(max_length=200)] = "100,200,300,400",
+    time_bands: Annotated[str, Query(max_length=200)] = "0,1,2",
+    metric: Annotated[str, Query(pattern="^(euclidean|manhattan)$")] = "euclidean",
+    permutations: Annotated[int, Query(ge=0, le=999)] = 99,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+) -> dict:
+    """The near-repeat (Knox) table of police.uk crimes, in months; band edges inclusive."""
+    try:
+        spaces = [float(v) for v in space_bands.split(",") if v.strip()]
+        times = [int(v) for v in time_bands.split(",") if v.strip()]
+    except ValueError:
+        raise HTTPException(422, "bands are comma-separated numbers") from None
+    events = _events(session, types, months, force)
+    try:
+        report = service.near_repeat_report(
+            events,
+            space_bands=spaces,
+            time_bands=times,
+            metric=metric,
+            permutations=permutations,
+            seed=seed,
+        )
+    except (selection.SelectionError, ValueError) as error:
+        raise HTTPException(422, str(error)) from None
+    return report.as_dict()
