@@ -38,10 +38,10 @@ app.add_typer(crimes_app, name="crimes")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(schemes_cli.app, name="scheme")
+app.command("evaluate")(schemes_cli.evaluate)
 app.add_typer(areas_cli.app, name="areas")
 app.command("hotspots")(hotspots_cli.hotspots)
 app.command("nearrepeat")(hotspots_cli.nearrepeat)
-
 
 
 def _engine(url: str | None = None, *, create: bool = True):
@@ -255,6 +255,7 @@ def demo(
         url=url,
         force_build=rebuild or folder is not None,
     )
+    _evaluate_demo_schemes(engine)
     if build_only:
         return
     _serve(url, host, port, demo=True)
@@ -300,6 +301,19 @@ def _build_demo_if_needed(engine, *, seed, folder, scale, url, force_build) -> N
         "  planted effects: "
         + ", ".join(f"{name} {value:g}" for name, value in summary.effects.items())
     )
+
+
+def _evaluate_demo_schemes(engine) -> None:
+    """The evidence engine on the demo's planted schemes, as a newcomer's first sight of it."""
+    from citysafe.schemes import cli as schemes_cli
+    from citysafe.schemes.evaluate import Settings, evaluate_scheme
+    from citysafe.schemes.service import schemes
+
+    with db.session_scope(engine) as session:
+        for scheme in schemes(session):
+            result = evaluate_scheme(session, scheme.name, Settings(permutations=199))
+            schemes_cli.print_summary(result)
+            out.print(f"full report: citysafe evaluate {scheme.name!r} --html report.html")
 
 
 def _serve(url: str, host: str, port: int, *, demo: bool) -> None:

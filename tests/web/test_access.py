@@ -50,6 +50,9 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/areas/import"): {"admin", "analyst"},
     ("GET", "/api/hotspots"): ALL,
     ("GET", "/api/nearrepeat"): ALL,
+    ("GET", "/api/schemes"): ALL,
+    ("GET", "/api/schemes/{name}/evaluation"): ALL,
+    ("GET", "/schemes/{name}/report"): ALL,
 }
 
 

@@ -12,8 +12,9 @@ from citysafe import db
 from citysafe.console import err, open_store, out
 from citysafe.schemes import service
 
-app = typer.Typer(help="Add, import and list prevention schemes.", no_args_is_help=True)
+ALL_CRIME = "All crime"
 
+app = typer.Typer(help="Add, import and list prevention schemes.", no_args_is_help=True)
 
 
 def _store(name, kind, cost, running_cost, sites, areas, description=None) -> None:
@@ -129,3 +130,112 @@ def list_schemes(as_json: bool = typer.Option(False, "--json", help="Print as JS
             starts,
         )
     out.print(table if rows else "no schemes yet: add one with citysafe scheme import")
+
+
+def evaluate(
+    name: str = typer.Argument(..., help="The scheme's name."),
+    months_before: int = typer.Option(12, help="Months in the before window."),
+    months_after: int = typer.Option(12, help="Months in the after window."),
+    types: list[str] = typer.Option(
+        None, "--types", help="police.uk crime type; repeat (default: every type, and All crime)."
+    ),
+    control: list[str] = typer.Option(
+        None,
+        "--control",
+        help="Code of an imported area to "
+        "compare with; repeat (default: the rest of the force "
+        "area beyond the largest ring).",
+    ),
+    rings: str = typer.Option("50,100,200,400", help="Ring upper edges in metres."),
+    permutations: int = typer.Option(999, help="Placebo site sets for the inner ring."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same report."),
+    force: str = typer.Option(None, help="Only this force's crimes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the evaluation as JSON."),
+    csv_file: Path = typer.Option(None, "--csv", help="Write rings x types as CSV here."),
+    html_file: Path = typer.Option(None, "--html", help="Write the printable report here."),
+) -> None:
+    """Evaluate a scheme: before/after by type, against a comparison, rings, placebo, costs."""
+    from citysafe.schemes import report as reports
+    from citysafe.schemes.evaluate import Settings, evaluate_scheme, to_json
+
+    try:
+        edges = tuple(float(v) for v in rings.split(",") if v.strip())
+    except ValueError:
+        err.print(f"[red]error:[/red] --rings {rings!r} is not a list of metres")
+        raise typer.Exit(2) from None
+    settings = Settings(
+        months_before=months_before,
+        months_after=months_after,
+        rings=edges,
+        types=tuple(types) if types else None,
+        control_areas=tuple(control or ()),
+        permutations=permutations,
+        seed=seed,
+        force=force,
+    )
+    try:
+        with db.session_scope(open_store()) as session:
+            result = evaluate_scheme(session, name, settings)
+    except (service.SchemeError, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    if csv_file:
+        csv_file.write_text(reports.csv_text(result))
+    if html_file:
+        html_file.write_text(reports.html_report(result))
+    if as_json:
+        typer.echo(to_json(result))
+        return
+    print_summary(result)
+
+
+def print_summary(result) -> None:
+    """The seed's table: "Violence ... -29% (95% CI ...)", against the comparison too."""
+    from citysafe.schemes import report as reports
+
+    table = Table(
+        title=f"{result.scheme['name']}: within {result.settings.rings[0]:g} m, "
+        f"{result.settings.months_before} months before vs "
+        f"{result.settings.months_after} after"
+    )
+    for column in (
+        "crime type",
+        "before",
+        "after",
+        "change (95% CI)",
+        "against comparison (95% CI)",
+        "p",
+    ):
+        table.add_column(column)
+    for row in reports.headline_rows(result):
+        p = "n/a" if row["p"] is None else f"{row['p']:.2g}"
+        table.add_row(
+            row["type"],
+            str(row["before"]),
+            str(row["after"]),
+            f"{row['change']} ({row['change_ci']})",
+            f"{row['relative']} ({row['relative_ci']})",
+            p,
+        )
+    out.print(table)
+    data = result.as_dict()
+    placebo = data.get("placebo") or {}
+    for name in (ALL_CRIME, *(result.settings.types or ())):
+        found = (placebo.get("by_type") or {}).get(name)
+        if found:
+            out.print(
+                f"placebo test, inner ring, {name}: pseudo p = {found['p_sim']:.3g} "
+                f"(two-sided {found['p_value']:.3g}) from {placebo.get('permutations')} "
+                f"placebo site sets, seed {placebo.get('seed')}"
+            )
+    if placebo.get("warning"):
+        out.print(f"[yellow]placebo warning:[/yellow] {placebo['warning']}")
+    money = data.get("cost_benefit")
+    if money:
+        out.print(
+            f"cost-benefit: net saving £{(money.get('net') or 0):,.0f} against £"
+            f"{(money.get('cost') or 0):,.0f}; return per pound "
+            f"{money.get('return_per_pound') or 0:,.1f}; unverified unit costs: "
+            f"{', '.join(money.get('unverified') or []) or 'none'}"
+        )
+    out.print("Locations are police.uk map points, not exact places: a ring counts map points.")

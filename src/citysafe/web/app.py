@@ -25,9 +25,10 @@ def routers() -> list:
     from citysafe.audit.api import router as audit
     from citysafe.crime.api import router as crime
     from citysafe.hotspots.api import router as hotspots
+    from citysafe.schemes.api import router as schemes
     from citysafe.web.pages import router as pages
 
-    return [pages, areas, crime, hotspots, accounts, audit]
+    return [pages, areas, crime, hotspots, schemes, accounts, audit]
 
 
 def create_app(

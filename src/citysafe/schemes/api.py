@@ -1,0 +1,74 @@
+"""Schemes and their evaluations over the API, and the printable report page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from citysafe.schemes import service
+from citysafe.schemes.evaluate import Settings, evaluate_scheme
+from citysafe.schemes.report import html_report
+from citysafe.web.access import ANY_STAFF, allow
+from citysafe.web.deps import get_session
+
+router = APIRouter(tags=["schemes"])
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def _settings(
+    months_before: Annotated[int, Query(ge=1, le=60)] = 12,
+    months_after: Annotated[int, Query(ge=1, le=60)] = 12,
+    rings: Annotated[str, Query(max_length=100)] = "50,100,200,400",
+    types: Annotated[list[str] | None, Query()] = None,
+    permutations: Annotated[int, Query(ge=0, le=999)] = 199,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
+) -> Settings:
+    try:
+        edges = tuple(float(v) for v in rings.split(",") if v.strip())
+    except ValueError:
+        raise HTTPException(422, "rings are comma-separated metres") from None
+    return Settings(
+        months_before=months_before,
+        months_after=months_after,
+        rings=edges,
+        types=tuple(types) if types else None,
+        permutations=permutations,
+        seed=seed,
+    )
+
+
+def _evaluate(session: Session, name: str, settings: Settings):
+    try:
+        return evaluate_scheme(session, name, settings)
+    except service.SchemeError as error:
+        status = 404 if "no scheme called" in str(error) else 422
+        raise HTTPException(status, str(error)) from None
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+@router.get("/api/schemes")
+@allow(*ANY_STAFF)
+def list_schemes(session: DbSession) -> list[dict]:
+    """Schemes with their kind, costs, sites or areas and start months."""
+    return [service.describe(s) for s in service.schemes(session)]
+
+
+@router.get("/api/schemes/{name}/evaluation")
+@allow(*ANY_STAFF)
+def scheme_evaluation(
+    session: DbSession, name: str, settings: Annotated[Settings, Depends(_settings)]
+) -> dict:
+    """The evaluation: rings x crime types, comparison, DiD, placebo, displacement, costs."""
+    return _evaluate(session, name, settings).as_dict()
+
+
+@router.get("/schemes/{name}/report", include_in_schema=False, response_class=HTMLResponse)
+@allow(*ANY_STAFF)
+def scheme_report(
+    session: DbSession, name: str, settings: Annotated[Settings, Depends(_settings)]
+) -> HTMLResponse:
+    return HTMLResponse(html_report(_evaluate(session, name, settings)))
