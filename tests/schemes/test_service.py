@@ -178,3 +178,28 @@ def test_the_store_loads_as_month_indexed_arrays(engine, tmp_path):
         arrays.type_names[int(arrays.crime_type[arrays.crime_month == month_index("2020-03")][0])]
         == "Burglary"
     )
+
+
+def test_the_api_adds_a_scheme_and_records_it(client, people):
+    body = {
+        "name": "Via API",
+        "setup_cost": 1000,
+        "features": collection(point(-2.979, 53.41, "2020-01", "A")),
+    }
+    made = client.post("/api/schemes", json=body, headers=people["analyst"].headers)
+    assert made.status_code == 201 and made.json()["sites"] == 1
+    again = client.post("/api/schemes", json=body, headers=people["analyst"].headers)
+    assert again.status_code == 422 and "already a scheme" in again.json()["detail"]
+    bad = client.post(
+        "/api/schemes",
+        headers=people["analyst"].headers,
+        json={**body, "name": "Bad", "features": collection(point(-2.979, 53.41, "2020-13"))},
+    )
+    assert bad.status_code == 422 and "feature 1" in bad.json()["detail"]
+    assert (
+        client.post("/api/schemes", json=body, headers=people["viewer"].headers).status_code == 403
+    )
+    listed = client.get("/api/schemes", headers=people["viewer"].headers).json()
+    assert [s["name"] for s in listed] == ["Via API"]
+    entries = client.get("/api/audit?record_type=scheme", headers=people["admin"].headers).json()
+    assert [(e["username"], e["action"]) for e in entries] == [("analyst", "create")]

@@ -51,6 +51,7 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/hotspots"): ALL,
     ("GET", "/api/nearrepeat"): ALL,
     ("GET", "/api/schemes"): ALL,
+    ("POST", "/api/schemes"): {"admin", "analyst", "manager", "coordinator"},
     ("GET", "/api/schemes/{name}/evaluation"): ALL,
     ("GET", "/schemes/{name}/report"): ALL,
 }

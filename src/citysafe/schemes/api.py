@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from citysafe.accounts.roles import Role
+from citysafe.audit import service as audit
 from citysafe.schemes import service
 from citysafe.schemes.evaluate import Settings, evaluate_scheme
 from citysafe.schemes.report import html_report
 from citysafe.web.access import ANY_STAFF, allow
-from citysafe.web.deps import get_session
+from citysafe.web.deps import client_address, current_caller, get_session
 
 router = APIRouter(tags=["schemes"])
 DbSession = Annotated[Session, Depends(get_session)]
@@ -55,6 +58,45 @@ def _evaluate(session: Session, name: str, settings: Settings):
 def list_schemes(session: DbSession) -> list[dict]:
     """Schemes with their kind, costs, sites or areas and start months."""
     return [service.describe(s) for s in service.schemes(session)]
+
+
+class SchemeCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field("other", max_length=40)
+    setup_cost: float = Field(0.0, ge=0, le=1e10)
+    running_cost_per_year: float = Field(0.0, ge=0, le=1e10)
+    features: dict = Field(
+        description="A GeoJSON FeatureCollection: Points with a `start` "
+        "(YYYY-MM) are sites; Polygons or MultiPolygons make areas."
+    )
+
+
+@router.post("/api/schemes", status_code=201)
+@allow(Role.ADMIN, Role.ANALYST, Role.MANAGER, Role.COORDINATOR)
+def create_scheme(request: Request, session: DbSession, body: SchemeCreate) -> dict:
+    """Add a scheme from a GeoJSON FeatureCollection of its sites or areas."""
+    try:
+        sites, areas = service.features_of(body.features, "features")
+        scheme = service.add_scheme(
+            session,
+            name=body.name,
+            kind=body.kind,
+            setup_cost=body.setup_cost,
+            running_cost_per_year=body.running_cost_per_year,
+            sites=sites,
+            areas=areas,
+        )
+    except service.SchemeError as error:
+        raise HTTPException(422, str(error)) from None
+    audit.record(
+        session,
+        actor=current_caller(request).actor(client_address(request)),
+        action="create",
+        record_type="scheme",
+        record_id=scheme.id,
+    )
+    session.commit()
+    return service.describe(scheme)
 
 
 @router.get("/api/schemes/{name}/evaluation")

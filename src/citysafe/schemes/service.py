@@ -144,6 +144,11 @@ def read_geojson(path: Path) -> tuple[list[SiteInput], list[AreaInput]]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SchemeError(f"{path}: cannot be read as GeoJSON ({error})") from None
+    return features_of(data, str(path))
+
+
+def features_of(data, path: str) -> tuple[list[SiteInput], list[AreaInput]]:
+    """Sites and areas of a parsed FeatureCollection; ``path`` names it in errors."""
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise SchemeError(f"{path}: not a GeoJSON FeatureCollection")
     sites, areas = [], []
