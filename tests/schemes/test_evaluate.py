@@ -138,6 +138,17 @@ def test_the_demo_scheme_recovers_the_planted_effect(engine, cli_env, tmp_path):
     money = report["cost_benefit"]
     assert money["cost"] >= 25_000 and money["unverified"]
 
+    homes = runner.invoke(
+        app, ["evaluate", "Safe and Secure Homes (demo)", "--permutations", "0", "--json"]
+    )
+    assert homes.exit_code == 0, homes.output
+    programme = json.loads(homes.stdout)["homes"]
+    ratio = programme["rate_ratio"]
+    assert ratio["ci_low"] < 0.45 < ratio["ci_high"] < 1.0  # the planted protection
+    assert programme["households"] == 5460
+    assert programme["protected"]["rate"] < programme["unprotected"]["rate"]
+    assert programme["force"]["rate"] > 0 and 0 < programme["share_protected"] < 1
+
 
 def test_real_data_ring_counts_equal_shapely(engine, shared_data, tmp_path):
     with tarfile.open(shared_data / "policeuk-liverpool-2018-2021.tar.xz") as archive:

@@ -180,6 +180,8 @@ def record_truth(session: Session, city: DemoCity) -> None:
 
 
 HAVENS_SCHEME = "CitySafe Havens (demo)"
+HOMES_SCHEME = "Safe and Secure Homes (demo)"
+COST_PER_HOME = 175.0  # seed 003: "The project costs only £175 per property in total"
 HAVENS_SETUP_COST = 25_000.0  # seed 000: the Liverpool scheme "was set up for £25,000"
 
 
@@ -189,10 +191,11 @@ def register_schemes(session: Session, city: DemoCity) -> None:
     from citysafe.schemes import service as schemes
     from citysafe.schemes.models import Scheme
 
-    old = session.scalars(select(Scheme).where(Scheme.name == HAVENS_SCHEME)).first()
-    if old is not None:
-        session.delete(old)
-        session.flush()
+    for name in (HAVENS_SCHEME, HOMES_SCHEME):
+        old = session.scalars(select(Scheme).where(Scheme.name == name)).first()
+        if old is not None:
+            session.delete(old)
+            session.flush()
     venues = city.venues
     joined = _month_labels(venues["joined_month"])
     sites = [
@@ -210,6 +213,35 @@ def register_schemes(session: Session, city: DemoCity) -> None:
         "refuge (the demo city's planted scheme).",
         sites=sites,
     )
+    schemes.add_scheme(
+        session,
+        name=HOMES_SCHEME,
+        kind="home security",
+        setup_cost=COST_PER_HOME * int((city.households["neighbourhood"] >= 0).sum()),
+        description="Free alarms, property marking and safety audits for every home in five "
+        "neighbourhoods (the demo city's planted programme).",
+        areas=_neighbourhood_areas(city),
+    )
+
+
+def _neighbourhood_areas(city: DemoCity) -> list:
+    """Each home-security neighbourhood as the outline of its homes, 40 m out (WGS84)."""
+    import shapely
+
+    from citysafe.geo import to_wgs84
+    from citysafe.schemes import service as schemes
+
+    homes = city.households
+    start = min(m for m in _month_labels(homes["installed_month"]) if m is not None)
+    areas = []
+    for k, name in enumerate(city.neighbourhoods):
+        inside = homes[homes["neighbourhood"] == k]
+        hull = shapely.MultiPoint(inside[["x", "y"]].to_numpy()).convex_hull.buffer(40.0)
+        x, y = np.asarray(hull.exterior.coords).T
+        lon, lat = to_wgs84(x, y)
+        ring = [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)]
+        areas.append(schemes.AreaInput({"type": "Polygon", "coordinates": [ring]}, start, name))
+    return areas
 
 
 def _summary(city: DemoCity, folder: Path | None, files: int, report: Any) -> DemoSummary:

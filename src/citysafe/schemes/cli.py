@@ -238,4 +238,7 @@ def print_summary(result) -> None:
             f"{money.get('return_per_pound') or 0:,.1f}; unverified unit costs: "
             f"{', '.join(money.get('unverified') or []) or 'none'}"
         )
+    homes = data.get("homes")
+    if homes:
+        out.print(reports.homes_line(homes))
     out.print("Locations are police.uk map points, not exact places: a ring counts map points.")

@@ -62,6 +62,7 @@ class SchemeEvaluation:
     series: Series
     sites_lonlat: list[tuple[float, float]]
     data_months: tuple[str, str]
+    homes: dict | None = None
 
     def as_dict(self) -> dict:
         out = self.evaluation.as_dict()
@@ -72,6 +73,7 @@ class SchemeEvaluation:
         )
         out["series"] = asdict(self.series)
         out["data_months"] = list(self.data_months)
+        out["homes"] = self.homes
         return _plain(out)
 
 
@@ -214,7 +216,18 @@ def evaluate_scheme(session: Session, name: str, settings: Settings) -> SchemeEv
         series=series,
         sites_lonlat=sites_lonlat,
         data_months=(month_label(int(arrays.months_present.min())), month_label(last)),
+        homes=_homes(session, scheme),
     )
+
+
+def _homes(session: Session, scheme: Scheme) -> dict | None:
+    """For a home-security scheme: burglary per 1,000 households, protected or not."""
+    if scheme.kind != "home security":
+        return None
+    from citysafe.schemes.homes import programme_outcomes
+
+    found = programme_outcomes(session)
+    return None if found is None else {**asdict(found[0]), **found[1]}
 
 
 def methods_text(report: SchemeEvaluation) -> list[str]:

@@ -210,6 +210,31 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def homes_line(homes: dict) -> str:
+    """Seed 003's figures: burglary per 1,000 households, protected, unprotected, force."""
+
+    def rate(part: dict | None) -> str:
+        if not part:
+            return "n/a"
+        return f"{part['rate']:.1f} (95% CI {part['ci_low']:.1f} to {part['ci_high']:.1f})"
+
+    ratio = homes["rate_ratio"]
+    return (
+        f"burglary per 1,000 households over the period: protected {rate(homes['protected'])}"
+        f", unprotected {rate(homes['unprotected'])}, force area {rate(homes['force'])}; "
+        f"protected vs unprotected {ratio['ratio']:.2f} (95% CI {ratio['ci_low']:.2f} to "
+        f"{ratio['ci_high']:.2f}); {homes['share_protected'] * 100:.1f}% of programme "
+        f"burglaries hit protected homes; {homes['link']}"
+    )
+
+
+def _homes_html(homes: dict | None) -> str:
+    if not homes:
+        return ""
+    text = html.escape(homes_line(homes))
+    return f"<section><h2>Protected and unprotected homes</h2><p>{text}</p></section>"
+
+
 def _placebo_p(placebo: dict):
     return ((placebo.get("by_type") or {}).get(ALL) or {}).get("p_sim")
 
@@ -291,6 +316,7 @@ svg {{ max-width: 100%; height: auto; }}
         )
     }
 </section>
+{_homes_html(data.get("homes"))}
 <section><h2>Costs and savings</h2>{money_html}</section>
 <section><h2>Where</h2>{_site_map(report)}</section>
 <section class="methods"><h2>Methods</h2><ul>
