@@ -42,6 +42,9 @@ app.command("evaluate")(schemes_cli.evaluate)
 app.add_typer(areas_cli.app, name="areas")
 app.command("hotspots")(hotspots_cli.hotspots)
 app.command("nearrepeat")(hotspots_cli.nearrepeat)
+app.command("density")(hotspots_cli.density)
+app.command("emerging")(hotspots_cli.emerging)
+app.command("cocoon")(hotspots_cli.cocoon)
 
 
 def _engine(url: str | None = None, *, create: bool = True):

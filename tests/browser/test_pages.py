@@ -68,3 +68,13 @@ def test_public_area_page_on_a_phone(server, phone, crimes):
     assert width <= 375  # nothing wider than the phone's screen
     assert "Burglary" in phone.locator("table").filter(has_text="Crimes by type").inner_text()
     shot(phone, "public-area-phone")
+
+
+def test_the_map_draws_the_hot_spot_layer(server, page, people, crimes):
+    sign_in(page, server)
+    page.goto(f"{server}/map?mode=hotspots&cell=250")
+    status = page.locator("#map-status")
+    status.filter(has_text="hot spots").wait_for()
+    assert "Getis-Ord Gi*" in status.inner_text()
+    assert page.locator(".leaflet-interactive").count() >= 1  # the cells are drawn
+    shot(page, "map-hotspots")

@@ -176,3 +176,43 @@ def test_the_api_answers_both(client, people, burglaries):
     ).json()
     assert table["unit"] == "months" and len(table["observed"]) == 1
     assert client.get("/api/nearrepeat?types=Nothing", headers=headers).status_code == 422
+
+
+def test_density_emerging_and_cocoon_commands(engine, burglaries, cli_env):
+    surface = runner.invoke(
+        app, ["density", "--types", "Burglary", "--cell", "100", "--bandwidth", "300", "--json"]
+    )
+    assert surface.exit_code == 0, surface.output
+    data = json.loads(surface.stdout)
+    grid = np.array(data["density"])
+    assert data["bandwidth_m"] == 300 and grid.shape == (
+        data["grid"]["nrows"],
+        data["grid"]["ncols"],
+    )
+    # the quartic kernel integrates to the events: density (per km²) x cell area (km²)
+    assert grid.sum() * 0.01 == pytest.approx(96, rel=0.15)
+    trend = runner.invoke(app, ["emerging", "--types", "Burglary", "--cell", "500", "--json"])
+    assert trend.exit_code == 0, trend.output
+    assert {c["pattern"] for c in json.loads(trend.stdout)["cells"]}
+    cocoon = runner.invoke(
+        app,
+        [
+            "cocoon",
+            "--as-of",
+            "2020-03",
+            "--space-bands",
+            "100",
+            "--time-bands",
+            "0,1",
+            "--permutations",
+            "19",
+            "--json",
+        ],
+    )
+    assert cocoon.exit_code == 0, cocoon.output
+    listed = json.loads(cocoon.stdout)
+    # the cluster here is spatial only (12 a month at one point, every month alike), so no
+    # band need be significant: entries appear exactly when one is, and lie within it
+    significant = any(any(row) for row in listed["window"])
+    assert bool(listed["entries"]) == significant
+    assert all(e["distance_m"] <= 100 and e["months_since"] <= 1 for e in listed["entries"])

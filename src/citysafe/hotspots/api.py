@@ -58,7 +58,14 @@ def hotspot_cells(
         )
     except (selection.SelectionError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
-    return exports.cells_geojson(report.result) if geojson else report.as_dict()
+    if geojson:
+        return {
+            **exports.cells_geojson(report.result),
+            "mode": "hotspots",
+            "cell": cell,
+            "events": len(events),
+        }
+    return report.as_dict()
 
 
 @router.get("/api/nearrepeat")

@@ -169,3 +169,154 @@ def nearrepeat(
         table.add_row(label, *cells)
     out.print(table)
     out.print("* significantly more pairs than expected (p <= 0.05): the near-repeat window")
+
+
+def density(
+    types: list[str] = typer.Option(None, "--types", help="police.uk crime type; repeat."),
+    months: str = typer.Option(None, help="YYYY-MM:YYYY-MM (default: every month held)."),
+    force: str = typer.Option(None, help="Only this force's crimes."),
+    cell: float = typer.Option(100.0, help="Side of a grid square, metres."),
+    bandwidth: str = typer.Option("scott", help="Metres, or a rule: scott or arcgis."),
+    kernel: str = typer.Option("quartic", help="quartic or gaussian."),
+    as_json: bool = typer.Option(False, "--json", help="Print the surface as JSON."),
+) -> None:
+    """Kernel density of crime (per km²) by binning and FFT convolution."""
+    events = _events(types, months, force, None)
+    try:
+        width = float(bandwidth)
+    except ValueError:
+        width = bandwidth
+    try:
+        surface = service.density_surface(events, cell=cell, bandwidth=width, kernel=kernel)
+    except (selection.SelectionError, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    peak = float(surface.density.max()) if surface.density.size else 0.0
+    summary = {
+        "events": len(events),
+        "filters": events.filters,
+        "kernel": surface.kernel,
+        "bandwidth_m": surface.bandwidth,
+        "rule": surface.rule,
+        "method": surface.method,
+        "grid": surface.grid.to_dict(),
+        "peak_per_km2": peak,
+    }
+    if as_json:
+        typer.echo(json.dumps({**summary, "density": surface.density.tolist()}))
+        return
+    out.print(
+        f"{len(events):,} crimes; {surface.kernel} kernel, bandwidth "
+        f"{surface.bandwidth:.0f} m ({surface.rule or 'set'}), {surface.method}; "
+        f"grid {surface.grid.nrows} x {surface.grid.ncols} of {cell:g} m; "
+        f"peak {peak:,.1f} crimes per km²"
+    )
+
+
+def emerging(
+    types: list[str] = typer.Option(None, "--types", help="police.uk crime type; repeat."),
+    months: str = typer.Option(None, help="YYYY-MM:YYYY-MM (default: every month held)."),
+    force: str = typer.Option(None, help="Only this force's crimes."),
+    cell: float = typer.Option(500.0, help="Side of a grid square, metres."),
+    as_json: bool = typer.Option(False, "--json", help="Print the cells as JSON."),
+) -> None:
+    """Emerging hot spots: each cell's Gi* pattern over the months, with its Mann-Kendall trend."""
+    from citysafe.analysis.emerging import PATTERNS
+
+    events = _events(types, months, force, None)
+    with db.session_scope(open_store()) as session:
+        support = selection.map_point_support(session)
+    try:
+        result = service.emerging_report(events, cell=cell, support=support)
+    except (selection.SelectionError, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    xc, yc = result.grid.centres()
+    rows, cols = [a.tolist() for a in result.mask.nonzero()]
+    cells = [
+        {
+            "x": float(xc[c]),
+            "y": float(yc[r]),
+            "pattern": PATTERNS[int(result.patterns[r, c])],
+            "trend_z": float(result.trend.z[r, c]),
+            "trend_p": float(result.trend.p_value[r, c]),
+        }
+        for r, c in zip(rows, cols, strict=True)
+    ]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"events": len(events), "filters": events.filters, "cell": cell, "cells": cells}
+            )
+        )
+        return
+    counts: dict[str, int] = {}
+    for cell_row in cells:
+        counts[cell_row["pattern"]] = counts.get(cell_row["pattern"], 0) + 1
+    table = Table(title=f"emerging hot spots: {len(events):,} crimes, {cell:g} m cells")
+    table.add_column("pattern")
+    table.add_column("cells", justify="right")
+    for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        table.add_row(name, str(n))
+    out.print(table)
+    out.print("Rules: see the docstring of citysafe.analysis.emerging (ArcGIS's definitions).")
+
+
+def cocoon(
+    as_of: str = typer.Option(..., help="The month the list is for (YYYY-MM)."),
+    months: str = typer.Option(None, help="Burglaries analysed, YYYY-MM:YYYY-MM (default: all)."),
+    space_bands: str = typer.Option("100,200,300,400", help="Upper edges in metres."),
+    time_bands: str = typer.Option("0,1,2", help="Upper edges in months."),
+    permutations: int = typer.Option(99, help="Monte Carlo permutations."),
+    seed: int = typer.Option(1, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+) -> None:
+    """Cocoon list: map points inside the significant near-repeat window of recent burglaries."""
+    events = _events(["Burglary"], months, None, None)
+    try:
+        table = service.near_repeat_report(
+            events,
+            space_bands=_numbers(space_bands, float, "space-bands"),
+            time_bands=_numbers(time_bands, int, "time-bands"),
+            permutations=permutations,
+            seed=seed,
+        ).result
+        as_of_index = selection.parse_month_range(as_of)[0]
+    except (selection.SelectionError, ValueError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    with db.session_scope(open_store()) as session:
+        homes_x, homes_y = selection.map_point_support(session)
+    found = service.cocoon_report(
+        events, table, as_of=as_of_index, homes_x=homes_x, homes_y=homes_y
+    )
+    entries = [
+        {
+            "burglary": int(b),
+            "x": float(homes_x[h]),
+            "y": float(homes_y[h]),
+            "distance_m": float(d),
+            "months_since": int(e),
+        }
+        for b, h, d, e in zip(
+            found.burglary, found.home, found.distance, found.elapsed, strict=True
+        )
+    ]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "as_of": as_of,
+                    "window": table.window().tolist(),
+                    "space_bands": list(table.space_bands),
+                    "time_bands": list(table.time_bands),
+                    "entries": entries,
+                }
+            )
+        )
+        return
+    out.print(
+        f"{len({e['burglary'] for e in entries}):,} recent burglaries put "
+        f"{len({(e['x'], e['y']) for e in entries}):,} map points in the near-repeat window "
+        f"as of {as_of} (the map points stand for the homes at them)."
+    )

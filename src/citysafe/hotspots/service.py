@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from citysafe.analysis.cocoon import Cocoon, cocoon_list
+from citysafe.analysis.density import KernelDensity, kernel_density
+from citysafe.analysis.emerging import EmergingHotspots, emerging_hotspots
 from citysafe.analysis.grid import grid_counts, grid_over
 from citysafe.analysis.hotspots import Hotspots, hotspots
 from citysafe.analysis.nearrepeat import NearRepeat, near_repeat
@@ -112,3 +115,43 @@ def near_repeat_report(
         seed=seed,
     )
     return NearRepeatReport(events, result)
+
+
+def density_surface(
+    events: Events, *, cell: float, bandwidth: float | str = "scott", kernel: str = "quartic"
+) -> KernelDensity:
+    """Kernel density (events per km²) at the centres of a ``cell``-metre grid."""
+    if len(events) == 0:
+        raise SelectionError("no crimes match the filters: nothing to map")
+    grid = grid_over(events.x, events.y, cell=cell)
+    return kernel_density(events.x, events.y, grid, bandwidth=bandwidth, kernel=kernel)
+
+
+def emerging_report(
+    events: Events, *, cell: float, support: tuple[np.ndarray, np.ndarray] | None = None
+) -> EmergingHotspots:
+    """Each cell's pattern over the months (new, intensifying, persistent... hot spot)."""
+    if events.unit != "months" or len(events) == 0:
+        raise SelectionError("emerging hot spots need police.uk crimes by month")
+    grid = grid_over(events.x, events.y, cell=cell)
+    mask = None
+    if support is not None and len(support[0]):
+        mask = grid_counts(support[0], support[1], grid).counts > 0
+    return emerging_hotspots(
+        events.x, events.y, events.times, cell=cell, bounds=grid.bounds, mask=mask
+    )
+
+
+def cocoon_report(
+    events: Events,
+    table: NearRepeat,
+    *,
+    as_of: int,
+    homes_x: np.ndarray,
+    homes_y: np.ndarray,
+    alpha: float = 0.05,
+) -> Cocoon:
+    """For each recent burglary, the homes (or map points) inside the significant window."""
+    return cocoon_list(
+        table, events.x, events.y, events.times, homes_x, homes_y, as_of=as_of, alpha=alpha
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
@@ -86,13 +87,16 @@ def crime_map(
     session: DbSession,
     month: Annotated[str | None, Query(pattern=MONTH)] = None,
     crime_type: Annotated[str | None, Query(max_length=64)] = None,
-    mode: Literal["points", "grid"] = "points",
+    mode: Literal["points", "grid", "hotspots"] = "points",
     cell: Annotated[int, Query(ge=maps.MIN_CELL, le=maps.MAX_CELL)] = 250,
 ):
-    """The month's crimes on a map, with the counts by type in a table under it."""
+    """The month's crimes on a map, with the counts by type in a table under it.
+
+    ``hotspots`` draws the Gi* hot and cold spots of the 12 months to the chosen one.
+    """
     months = figures.months_present(session)
     crime_type = crime_type or None
-    selection, query = None, None
+    selection, query, geojson_url = None, None, None
     if months:
         month = month_or_latest(session, month, None)
         try:
@@ -102,6 +106,18 @@ def crime_map(
         query = {"month": month, "mode": mode, "cell": cell}
         if crime_type:
             query["crime_type"] = crime_type
+        if mode == "hotspots":
+            year, number = int(month[:4]), int(month[5:7])
+            start = (year * 12 + number - 1) - 11
+            layer = {
+                "geojson": "true",
+                "cell": cell,
+                "permutations": 0,
+                "months": f"{start // 12:04d}-{start % 12 + 1:02d}:{month}",
+            }
+            if crime_type:
+                layer["types"] = crime_type
+            geojson_url = "/api/hotspots?" + urlencode(layer)
     places = []
     if selection is not None and len(selection.count):
         order = selection.count.argsort(kind="stable")[::-1][:10]
@@ -118,5 +134,6 @@ def crime_map(
             "cell": cell,
             "places": places,
             "month_label": month_label,
+            "geojson_url": geojson_url,
         },
     )

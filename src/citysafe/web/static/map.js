@@ -43,6 +43,28 @@
     var most = 0;
     data.features.forEach(function (f) { most = Math.max(most, f.properties.count); });
     var layer;
+    if (data.mode === "hotspots") {
+      var classColours = { "3": "#b2182b", "2": "#ef8a62", "1": "#fddbc7", "0": "#f7f7f7",
+                           "-1": "#d1e5f0", "-2": "#67a9cf", "-3": "#2166ac" };
+      layer = L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#555555", weight: 0.3, fillColor: classColours[String(f.properties["class"])],
+                   fillOpacity: f.properties["class"] === 0 ? 0.15 : 0.75 };
+        },
+        onEachFeature: function (f, shape) {
+          shape.bindTooltip(label(f.properties.label + ": " + plural(f.properties.count) +
+            " in 12 months, z = " + (f.properties.z === null ? "n/a" : f.properties.z.toFixed(2))));
+        }
+      });
+      layer.addTo(map);
+      if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [16, 16], maxZoom: 16 }); }
+      var hot = data.features.filter(function (f) { return f.properties["class"] > 0; }).length;
+      var cold = data.features.filter(function (f) { return f.properties["class"] < 0; }).length;
+      say(number(data.events) + " crimes in 12 months on " + number(data.features.length) +
+        " squares of " + data.cell + " m: " + number(hot) + " hot spots (red) and " + number(cold) +
+        " cold spots (blue), Getis-Ord Gi* with false discovery rate control.");
+      return;
+    }
     if (data.mode === "grid") {
       layer = L.geoJSON(data, {
         style: function (f) {
