@@ -20,7 +20,13 @@ from citysafe.accounts.schemas import (
 )
 from citysafe.audit import service as audit
 from citysafe.web.access import ANY_STAFF, allow
-from citysafe.web.deps import SESSION_COOKIE, client_address, current_caller, get_session
+from citysafe.web.deps import (
+    SESSION_COOKIE,
+    client_address,
+    commit_audited,
+    current_caller,
+    get_session,
+)
 from citysafe.web.render import render
 
 router = APIRouter()
@@ -93,14 +99,7 @@ def logout(request: Request, session: DbSession):
     caller = current_caller(request)
     if caller.session_token:
         service.end_session(session, caller.session_token, request.app.state.secret)
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="logout",
-        record_type="user",
-        record_id=caller.user.id,
-    )
-    session.commit()
+    commit_audited(request, session, action="logout", record_type="user", record_id=caller.user.id)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -125,14 +124,9 @@ def change_password_form(
         service.change_password(session, caller.user, current_password, new_password)
     except service.AccountError as error:
         return render(request, "accounts/account.html", {"error": str(error)}, status_code=422)
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="password-change",
-        record_type="user",
-        record_id=caller.user.id,
+    commit_audited(
+        request, session, action="password-change", record_type="user", record_id=caller.user.id
     )
-    session.commit()
     response = RedirectResponse("/login?next=/account", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -154,14 +148,9 @@ def change_password(request: Request, session: DbSession, body: PasswordChange) 
         service.change_password(session, caller.user, body.current_password, body.new_password)
     except service.AccountError as error:
         raise HTTPException(422, str(error)) from None
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="password-change",
-        record_type="user",
-        record_id=caller.user.id,
+    commit_audited(
+        request, session, action="password-change", record_type="user", record_id=caller.user.id
     )
-    session.commit()
     return Response(status_code=204)
 
 
@@ -171,14 +160,7 @@ def create_token(request: Request, session: DbSession, body: TokenCreate) -> Tok
     """A bearer token for scripts, acting as you; shown once."""
     caller = current_caller(request)
     token, row = service.create_api_token(session, caller.user, body.name, request.app.state.secret)
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="create",
-        record_type="api_token",
-        record_id=row.id,
-    )
-    session.commit()
+    commit_audited(request, session, action="create", record_type="api_token", record_id=row.id)
     return TokenRead(name=row.name, token=token)
 
 
@@ -187,15 +169,14 @@ def create_token(request: Request, session: DbSession, body: TokenCreate) -> Tok
 def list_users(request: Request, session: DbSession) -> list[UserRead]:
     """Every user, with agency and roles (admins only; the read is audited)."""
     found = [user_read(u) for u in service.users(session)]
-    audit.record(
+    commit_audited(
+        request,
         session,
-        actor=current_caller(request).actor(client_address(request)),
         action="read",
         record_type="user",
         record_id="all",
         detail={"count": len(found)},
     )
-    session.commit()
     return found
 
 
@@ -203,7 +184,6 @@ def list_users(request: Request, session: DbSession) -> list[UserRead]:
 @allow(Role.ADMIN)
 def create_user(request: Request, session: DbSession, body: UserCreate) -> UserRead:
     """Create a user in an agency (made if new) with roles (admins only)."""
-    caller = current_caller(request)
     try:
         agency = service.ensure_agency(session, body.agency, body.agency_kind)
         user = service.create_user(
@@ -216,14 +196,7 @@ def create_user(request: Request, session: DbSession, body: UserCreate) -> UserR
         )
     except service.AccountError as error:
         raise HTTPException(422, str(error)) from None
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="create",
-        record_type="user",
-        record_id=user.id,
-    )
-    session.commit()
+    commit_audited(request, session, action="create", record_type="user", record_id=user.id)
     return user_read(user)
 
 
@@ -231,17 +204,9 @@ def create_user(request: Request, session: DbSession, body: UserCreate) -> UserR
 @allow(Role.ADMIN)
 def disable_user(request: Request, session: DbSession, username: str) -> UserRead:
     """Stop a user signing in; ends their sessions and revokes their tokens."""
-    caller = current_caller(request)
     try:
         user = service.disable_user(session, username)
     except service.AccountError as error:
         raise HTTPException(404, str(error)) from None
-    audit.record(
-        session,
-        actor=caller.actor(client_address(request)),
-        action="disable",
-        record_type="user",
-        record_id=user.id,
-    )
-    session.commit()
+    commit_audited(request, session, action="disable", record_type="user", record_id=user.id)
     return user_read(user)

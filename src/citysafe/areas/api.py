@@ -23,10 +23,9 @@ from citysafe.areas.schemas import (
     PublicKind,
     area_read,
 )
-from citysafe.audit import service as audit
 from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.charts import month_chart, month_label
-from citysafe.web.deps import client_address, current_caller, get_session
+from citysafe.web.deps import commit_audited, get_session
 from citysafe.web.render import render
 
 router = APIRouter()
@@ -154,16 +153,14 @@ def import_areas(
             )
         except service.BoundaryError as error:
             raise HTTPException(422, str(error).replace(folder + "/", "")) from None
-    caller = current_caller(request)
-    audit.record(
+    commit_audited(
+        request,
         session,
-        actor=caller.actor(client_address(request)),
         action="import",
         record_type="areas",
         record_id=f"{kind}:{name}"[:100],
         detail={"read": report.read, "created": report.created, "updated": report.updated},
     )
-    session.commit()
     return ImportRead(**{**report.as_dict(), "path": name})
 
 

@@ -10,12 +10,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from citysafe.accounts.roles import Role
-from citysafe.audit import service as audit
 from citysafe.schemes import service
 from citysafe.schemes.evaluate import Settings, evaluate_scheme
 from citysafe.schemes.report import html_report
 from citysafe.web.access import ANY_STAFF, allow
-from citysafe.web.deps import client_address, current_caller, get_session
+from citysafe.web.deps import commit_audited, get_session
 
 router = APIRouter(tags=["schemes"])
 DbSession = Annotated[Session, Depends(get_session)]
@@ -88,14 +87,7 @@ def create_scheme(request: Request, session: DbSession, body: SchemeCreate) -> d
         )
     except service.SchemeError as error:
         raise HTTPException(422, str(error)) from None
-    audit.record(
-        session,
-        actor=current_caller(request).actor(client_address(request)),
-        action="create",
-        record_type="scheme",
-        record_id=scheme.id,
-    )
-    session.commit()
+    commit_audited(request, session, action="create", record_type="scheme", record_id=scheme.id)
     return service.describe(scheme)
 
 

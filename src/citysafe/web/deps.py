@@ -139,3 +139,26 @@ async def authorise(request: Request, session: Session = Depends(get_session)) -
 
 def current_caller(request: Request) -> Caller:
     return request.state.caller
+
+
+def commit_audited(
+    request: Request,
+    session: Session,
+    *,
+    action: str,
+    record_type: str,
+    record_id: str | int | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Record the caller's action in the audit log and commit it with the change it made."""
+    from citysafe.audit.service import record
+
+    record(
+        session,
+        actor=current_caller(request).actor(client_address(request)),
+        action=action,
+        record_type=record_type,
+        record_id=record_id,
+        detail=detail,
+    )
+    session.commit()
