@@ -19,7 +19,6 @@ app = typer.Typer(
 )
 
 
-
 def _kind(value: str) -> str:
     if value not in AREA_KINDS:
         raise typer.BadParameter(f"must be one of {', '.join(AREA_KINDS)}")
