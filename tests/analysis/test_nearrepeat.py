@@ -42,6 +42,15 @@ def test_observed_equals_the_naive_pairwise_table_for_every_band(metric):
     assert result.observed[0].sum() > 0 and result.observed[:, 0].sum() > 0
 
 
+def test_many_time_bands_and_edges_beyond_any_time_difference():
+    x, y, t = lattice_events(150, seed=8)
+    space, time = [100, 250], list(range(0, 40, 2))  # 20 bands: counted by a histogram
+    result = near_repeat(x, y, t, space_bands=space, time_bands=time, permutations=0)
+    assert_array_equal(result.observed, naive_table(x, y, t, space, time))
+    wide = near_repeat(x, y, t, space_bands=space, time_bands=[7, 70_000], permutations=0)
+    assert_array_equal(wide.observed, naive_table(x, y, t, space, [7, 70_000]))
+
+
 def test_expected_and_p_values_equal_the_naive_table_over_the_same_permutations():
     x, y, t = lattice_events(120, seed=2)
     space, time = [50, 100, 200], [7, 14, 28]

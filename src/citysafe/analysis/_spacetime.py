@@ -22,11 +22,12 @@ __all__ = [
     "banded_pairs",
     "compact_times",
     "pairs_within_times",
-    "time_histograms",
+    "time_table",
 ]
 
 METRICS = {"euclidean": 2, "manhattan": 1}
 _CHUNK = 4_000_000
+_COMPARE_UP_TO = 16  # time bands counted by comparisons; more by a histogram
 # the k-d tree is asked a little beyond the last edge; edges are then applied exactly
 _SLACK = 1e-9
 
@@ -96,27 +97,47 @@ def _bands_of(found, x, y, edges, metric, rank):
     return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(bands)
 
 
-def compact_times(times: np.ndarray) -> tuple[np.ndarray, int]:
+def compact_times(times: np.ndarray) -> np.ndarray:
     """Times shifted to start at 0, in the smallest integer type their differences fit."""
     if times.size == 0:
-        return times.astype(np.int16), 0
+        return times.astype(np.int16)
     shifted = times - times.min()
     span = int(shifted.max())
-    dtype = np.int16 if span < 2**15 else np.int32 if span < 2**31 else np.int64
-    return shifted.astype(dtype), span
+    return shifted.astype(np.int16 if span < 2**15 else np.int32 if span < 2**31 else np.int64)
 
 
-def time_histograms(pairs: BandedPairs, ordered_times: np.ndarray, span: int) -> np.ndarray:
-    """``(bands, span + 1)`` counts of pairs by spatial band and absolute time difference."""
-    histograms = np.zeros((len(pairs.partners), span + 1), dtype=np.int64)
+def time_table(pairs: BandedPairs, ordered_times: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``(space bands, time bands)`` pairs by spatial band and closed time band of ``|dt|``.
+
+    ``ordered_times`` are the (permuted) times of the events in spatial order.
+    """
+    within = np.zeros((len(pairs.partners), edges.size), dtype=np.int64)
+    largest = max((p.size for p in pairs.partners), default=0)
+    # scratch space reused band after band (fresh memory is slow to fault in)
+    partner_times = np.empty(largest, dtype=ordered_times.dtype)
+    flags = np.empty(largest, dtype=bool)
     for band, (repeats, partners) in enumerate(zip(pairs.repeats, pairs.partners, strict=True)):
-        if partners.size == 0:
-            continue
-        first = np.repeat(ordered_times, repeats)
-        np.subtract(first, ordered_times[partners], out=first)
-        np.abs(first, out=first)
-        histograms[band] = np.bincount(first, minlength=span + 1)
-    return histograms
+        if partners.size:
+            size = partners.size
+            gaps = np.repeat(ordered_times, repeats)
+            # partners are valid indices: "clip" only skips numpy's bounds check
+            np.take(ordered_times, partners, mode="clip", out=partner_times[:size])
+            np.subtract(gaps, partner_times[:size], out=gaps)
+            np.abs(gaps, out=gaps)
+            within[band] = _pairs_within(gaps, edges, flags[:size])
+    return np.diff(within, axis=1, prepend=0)
+
+
+def _pairs_within(gaps: np.ndarray, edges: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """How many time gaps are at most each edge."""
+    if edges.size > _COMPARE_UP_TO:
+        counts = np.cumsum(np.bincount(gaps))
+        return counts[np.minimum(edges, counts.size - 1)]
+    # a few comparisons beat a histogram; plain ints keep them in the gaps' small type
+    largest = int(np.iinfo(gaps.dtype).max)
+    return np.array(
+        [np.count_nonzero(np.less_equal(gaps, min(int(e), largest), out=flags)) for e in edges]
+    )
 
 
 def pairs_within_times(times: np.ndarray, edges: np.ndarray) -> np.ndarray:

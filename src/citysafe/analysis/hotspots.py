@@ -214,6 +214,7 @@ def gi_star(
     """
     values = as_values_grid(values)
     mask = _as_mask(mask, values.shape)
+    cell = as_positive(cell, "cell")
     permutations = as_permutations(permutations)
     if inference not in ("permutation", "analytic"):
         raise ValueError(f"inference must be 'permutation' or 'analytic', got {inference!r}")

@@ -34,7 +34,7 @@ from citysafe.analysis._spacetime import (
     banded_pairs,
     compact_times,
     pairs_within_times,
-    time_histograms,
+    time_table,
 )
 
 __all__ = ["Knox", "NearRepeat", "knox", "near_repeat"]
@@ -245,10 +245,10 @@ def near_repeat(
     _check_metric(metric)
     permutations = as_permutations(permutations)
     pairs = banded_pairs(x, y, space, metric)
-    compact, span = compact_times(times)
-    observed = _table(time_histograms(pairs, compact[pairs.order], span), edges)
+    compact = compact_times(times)
+    observed = time_table(pairs, compact[pairs.order], edges)
     if permutations:
-        simulated = _permuted_tables(pairs, compact, span, edges, permutations, seed)
+        simulated = _permuted_tables(pairs, compact, edges, permutations, seed)
         expected = simulated.mean(axis=0)
         p_sim = pseudo_p_value((simulated >= observed).sum(axis=0), permutations)
     else:
@@ -322,14 +322,14 @@ def knox(
     _check_metric(metric)
     permutations = as_permutations(permutations)
     pairs = banded_pairs(x, y, space, metric)
-    compact, span = compact_times(times)
-    observed = int(_table(time_histograms(pairs, compact[pairs.order], span), edges)[0, 0])
+    compact = compact_times(times)
+    observed = int(time_table(pairs, compact[pairs.order], edges)[0, 0])
     n_space, n_time = int(pairs.counts[0]), int(pairs_within_times(times, edges)[0])
     total = x.size * (x.size - 1) // 2
     expected = n_space * n_time / total if total else 0.0
     p_sim = math.nan
     if permutations:
-        simulated = _permuted_tables(pairs, compact, span, edges, permutations, seed)[:, 0, 0]
+        simulated = _permuted_tables(pairs, compact, edges, permutations, seed)[:, 0, 0]
         p_sim = pseudo_p_value(int((simulated >= observed).sum()), permutations)
     table = np.array(
         [
@@ -363,19 +363,12 @@ def _check_metric(metric: str) -> None:
         raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
 
 
-def _table(histograms: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Counts per (space band, time band) from histograms of absolute time differences."""
-    cumulative = np.cumsum(histograms, axis=1)
-    at_edges = cumulative[:, np.minimum(edges, histograms.shape[1] - 1)]
-    return np.diff(at_edges, axis=1, prepend=0)
-
-
-def _permuted_tables(pairs, compact, span, edges, permutations, seed) -> np.ndarray:
+def _permuted_tables(pairs, compact, edges, permutations, seed) -> np.ndarray:
     rng = random_generator(seed)
     tables = np.empty((permutations, len(pairs.partners), edges.size), dtype=np.int64)
     for r in range(permutations):
         shuffled = compact[rng.permutation(compact.size)]
-        tables[r] = _table(time_histograms(pairs, shuffled[pairs.order], span), edges)
+        tables[r] = time_table(pairs, shuffled[pairs.order], edges)
     return tables
 
 
