@@ -6,11 +6,14 @@ import json
 
 import numpy as np
 import pytest
+import shapely
+import shapely.geometry
 from typer.testing import CliRunner
 
 from citysafe import db
 from citysafe.cli import app
 from citysafe.crime.service import ingest_paths
+from citysafe.geo import to_wgs84
 from citysafe.hotspots import events as selection
 from tests.crime.factory import crime_id, csv_bytes, row
 
@@ -216,3 +219,71 @@ def test_density_emerging_and_cocoon_commands(engine, burglaries, cli_env):
     significant = any(any(row) for row in listed["window"])
     assert bool(listed["entries"]) == significant
     assert all(e["distance_m"] <= 100 and e["months_since"] <= 1 for e in listed["entries"])
+
+
+def test_an_area_filter_keeps_only_crimes_inside_it(engine, burglaries, cli_env, tmp_path):
+    square = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "X1", "name": "Around the cluster"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [-2.9800, 53.4095],
+                            [-2.9780, 53.4095],
+                            [-2.9780, 53.4105],
+                            [-2.9800, 53.4105],
+                            [-2.9800, 53.4095],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "square.geojson"
+    path.write_text(json.dumps(square))
+    made = runner.invoke(
+        app,
+        [
+            "areas",
+            "import",
+            str(path),
+            "--kind",
+            "neighbourhood",
+            "--code-field",
+            "code",
+            "--name-field",
+            "name",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    with db.session_scope(engine) as session:
+        inside = selection.crimes_from_store(session, types=["Burglary"], area="neighbourhood:X1")
+        every = selection.crimes_from_store(session, types=["Burglary"])
+    polygon = shapely.geometry.shape(square["features"][0]["geometry"])
+    lon, lat = to_wgs84(every.x, every.y)
+    expected = int(shapely.contains_xy(polygon, lon, lat).sum())  # independently, by shapely
+    assert len(inside) == expected >= 36  # the cluster's 36, and any spread one that fell in
+    table = runner.invoke(
+        app,
+        [
+            "nearrepeat",
+            "--types",
+            "Burglary",
+            "--area",
+            "neighbourhood:X1",
+            "--space-bands",
+            "100",
+            "--time-bands",
+            "0",
+            "--permutations",
+            "9",
+            "--json",
+        ],
+    )
+    assert json.loads(table.stdout)["n"] == expected
+    missing = runner.invoke(app, ["hotspots", "--area", "ward:NOPE"])
+    assert missing.exit_code == 2 and "no imported area" in missing.output

@@ -21,10 +21,14 @@ Types = Annotated[
 Months = Annotated[str | None, Query(max_length=15, description="YYYY-MM:YYYY-MM")]
 
 
-def _events(session, types, months, force):
+def _events(session, types, months, force, area=None):
     try:
         return selection.crimes_from_store(
-            session, types=types, force=force, months=selection.parse_month_range(months)
+            session,
+            types=types,
+            force=force,
+            area=area,
+            months=selection.parse_month_range(months),
         )
     except selection.SelectionError as error:
         raise HTTPException(422, str(error)) from None
@@ -37,6 +41,7 @@ def hotspot_cells(
     types: Types = None,
     months: Months = None,
     force: Annotated[str | None, Query(max_length=128)] = None,
+    area: Annotated[str | None, Query(max_length=100, description="KIND:CODE")] = None,
     cell: Annotated[float, Query(ge=50, le=5000)] = 250.0,
     permutations: Annotated[int, Query(ge=0, le=9999)] = 999,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 1,
@@ -45,7 +50,7 @@ def hotspot_cells(
     geojson: bool = False,
 ) -> dict:
     """Gi* hot and cold spots on a square grid of the cells holding police.uk map points."""
-    events = _events(session, types, months, force)
+    events = _events(session, types, months, force, area)
     try:
         report = service.hotspot_report(
             events,
@@ -75,6 +80,7 @@ def near_repeat_table(
     types: Types = None,
     months: Months = None,
     force: Annotated[str | None, Query(max_length=128)] = None,
+    area: Annotated[str | None, Query(max_length=100, description="KIND:CODE")] = None,
     space_bands: Annotated[str, Query(max_length=200)] = "100,200,300,400",
     time_bands: Annotated[str, Query(max_length=200)] = "0,1,2",
     metric: Annotated[str, Query(pattern="^(euclidean|manhattan)$")] = "euclidean",
@@ -87,7 +93,7 @@ def near_repeat_table(
         times = [int(v) for v in time_bands.split(",") if v.strip()]
     except ValueError:
         raise HTTPException(422, "bands are comma-separated numbers") from None
-    events = _events(session, types, months, force)
+    events = _events(session, types, months, force, area)
     try:
         report = service.near_repeat_report(
             events,

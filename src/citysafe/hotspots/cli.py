@@ -23,7 +23,7 @@ def _numbers(text: str, kind, name: str) -> list:
     return values
 
 
-def _events(types, months, force, events_file):
+def _events(types, months, force, events_file, area=None):
     try:
         if events_file is not None:
             return selection.dated_records(events_file)
@@ -33,6 +33,7 @@ def _events(types, months, force, events_file):
                 types=types or None,
                 months=selection.parse_month_range(months),
                 force=force,
+                area=area,
             )
     except selection.SelectionError as error:
         err.print(f"[red]error:[/red] {error}")
@@ -43,6 +44,7 @@ def hotspots(
     types: list[str] = typer.Option(None, "--types", help="police.uk crime type; repeat."),
     months: str = typer.Option(None, help="YYYY-MM:YYYY-MM (default: every month held)."),
     force: str = typer.Option(None, help="Only this force's crimes."),
+    area: str = typer.Option(None, help="Only crimes inside an imported area, KIND:CODE."),
     cell: float = typer.Option(250.0, help="Side of a grid square, metres."),
     weights: str = typer.Option("queen", help="queen, or distance (with --distance)."),
     distance: float = typer.Option(None, help="Distance band in metres for distance weights."),
@@ -60,7 +62,7 @@ def hotspots(
     png_file: Path = typer.Option(None, "--png", help="Write a map as PNG here."),
 ) -> None:
     """Gi* hot and cold spots of crime on a square grid, with FDR-corrected classes."""
-    events = _events(types, months, force, None)
+    events = _events(types, months, force, None, area)
     with db.session_scope(open_store()) as session:
         support = selection.map_point_support(session)
     try:
@@ -116,6 +118,7 @@ def nearrepeat(
     types: list[str] = typer.Option(None, "--types", help="police.uk crime type; repeat."),
     months: str = typer.Option(None, help="YYYY-MM:YYYY-MM (default: every month held)."),
     force: str = typer.Option(None, help="Only this force's crimes."),
+    area: str = typer.Option(None, help="Only crimes inside an imported area, KIND:CODE."),
     events_file: Path = typer.Option(
         None,
         "--events",
@@ -134,7 +137,7 @@ def nearrepeat(
     as_json: bool = typer.Option(False, "--json", help="Print the table as JSON."),
 ) -> None:
     """The near-repeat (Knox) space-time table, as the Near Repeat Calculator computes it."""
-    events = _events(types, months, force, events_file)
+    events = _events(types, months, force, events_file, area)
     try:
         report = service.near_repeat_report(
             events,

@@ -62,6 +62,22 @@ def parse_month_range(text_value: str | None) -> tuple[int, int] | None:
     return start, end
 
 
+def area_point_ids(session: Session, area: str | None) -> np.ndarray | None:
+    """Map points inside an imported area named ``KIND:CODE`` (e.g. ``ward:E05000886``)."""
+    if not area:
+        return None
+    from citysafe.areas import service as areas
+
+    kind, _, code = area.partition(":")
+    found = areas.area(session, kind.strip(), code.strip()) if code else None
+    if found is None:
+        raise SelectionError(
+            f"no imported area {area!r}: give KIND:CODE of an area imported "
+            "with `citysafe areas import`"
+        )
+    return areas.map_points_inside(session, found)
+
+
 def crimes_from_store(
     session: Session,
     *,
@@ -69,6 +85,7 @@ def crimes_from_store(
     months: tuple[int, int] | None = None,
     force: str | None = None,
     point_ids: np.ndarray | None = None,
+    area: str | None = None,
 ) -> Events:
     """Mapped police.uk crimes matching the filters (crimes without a location have none)."""
     unknown = [t for t in types or [] if t not in CODE_BY_NAME]
@@ -96,6 +113,8 @@ def crimes_from_store(
     sql = " ".join(query) + " WHERE " + " AND ".join(where)
     rows = np.array(session.execute(text(sql), params).all(), dtype=float).reshape(-1, 4)
     keep = np.ones(len(rows), dtype=bool)
+    if area:
+        point_ids = area_point_ids(session, area)
     if point_ids is not None:
         keep = np.isin(rows[:, 3].astype(np.int64), point_ids)
     rows = rows[keep]
