@@ -179,6 +179,12 @@ def test_the_api_answers_both(client, people, burglaries):
     ).json()
     assert table["unit"] == "months" and len(table["observed"]) == 1
     assert client.get("/api/nearrepeat?types=Nothing", headers=headers).status_code == 422
+    surface = client.get(
+        "/api/density?types=Burglary&cell=100&bandwidth=300", headers=headers
+    ).json()
+    assert np.array(surface["density"]).sum() * 0.01 == pytest.approx(96, rel=0.15)
+    cells = client.get("/api/emerging?types=Burglary&cell=500", headers=headers).json()["cells"]
+    assert cells and all("pattern" in c for c in cells)
 
 
 def test_density_emerging_and_cocoon_commands(engine, burglaries, cli_env):

@@ -50,6 +50,8 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/areas/import"): {"admin", "analyst"},
     ("GET", "/api/hotspots"): ALL,
     ("GET", "/api/nearrepeat"): ALL,
+    ("GET", "/api/density"): ALL,
+    ("GET", "/api/emerging"): ALL,
     ("GET", "/api/schemes"): ALL,
     ("POST", "/api/schemes"): {"admin", "analyst", "manager", "coordinator"},
     ("GET", "/api/schemes/{name}/evaluation"): ALL,

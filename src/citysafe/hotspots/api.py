@@ -106,3 +106,79 @@ def near_repeat_table(
     except (selection.SelectionError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     return report.as_dict()
+
+
+@router.get("/api/density")
+@allow(*ANY_STAFF)
+def density_surface(
+    session: DbSession,
+    types: Types = None,
+    months: Months = None,
+    force: Annotated[str | None, Query(max_length=128)] = None,
+    area: Annotated[str | None, Query(max_length=100, description="KIND:CODE")] = None,
+    cell: Annotated[float, Query(ge=25, le=5000)] = 100.0,
+    bandwidth: Annotated[str, Query(max_length=20, description="metres, scott or arcgis")] = (
+        "scott"
+    ),
+    kernel: Annotated[str, Query(pattern="^(quartic|gaussian)$")] = "quartic",
+) -> dict:
+    """Kernel density of crime in events per km² at the cell centres of a grid."""
+    events = _events(session, types, months, force, area)
+    try:
+        width: float | str = float(bandwidth)
+    except ValueError:
+        width = bandwidth
+    try:
+        surface = service.density_surface(events, cell=cell, bandwidth=width, kernel=kernel)
+    except (selection.SelectionError, ValueError) as error:
+        raise HTTPException(422, str(error)) from None
+    return {
+        "events": len(events),
+        "filters": events.filters,
+        "kernel": surface.kernel,
+        "bandwidth_m": surface.bandwidth,
+        "rule": surface.rule,
+        "method": surface.method,
+        "grid": surface.grid.to_dict(),
+        "density": surface.density.tolist(),
+    }
+
+
+@router.get("/api/emerging")
+@allow(*ANY_STAFF)
+def emerging_cells(
+    session: DbSession,
+    types: Types = None,
+    months: Months = None,
+    force: Annotated[str | None, Query(max_length=128)] = None,
+    area: Annotated[str | None, Query(max_length=100, description="KIND:CODE")] = None,
+    cell: Annotated[float, Query(ge=100, le=5000)] = 500.0,
+) -> dict:
+    """Emerging hot spots: each cell's pattern over the months and its Mann-Kendall trend."""
+    from citysafe.analysis.emerging import PATTERNS
+
+    events = _events(session, types, months, force, area)
+    try:
+        result = service.emerging_report(
+            events, cell=cell, support=selection.map_point_support(session)
+        )
+    except (selection.SelectionError, ValueError) as error:
+        raise HTTPException(422, str(error)) from None
+    xc, yc = result.grid.centres()
+    rows, cols = result.mask.nonzero()
+    cells = [
+        {
+            "x": float(xc[c]),
+            "y": float(yc[r]),
+            "pattern": PATTERNS[int(result.patterns[r, c])],
+            "trend_z": _finite(result.trend.z[r, c]),
+            "trend_p": _finite(result.trend.p_value[r, c]),
+        }
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+    ]
+    return {"events": len(events), "filters": events.filters, "cell": cell, "cells": cells}
+
+
+def _finite(value) -> float | None:
+    value = float(value)
+    return value if value == value and abs(value) != float("inf") else None
