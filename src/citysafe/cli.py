@@ -21,6 +21,8 @@ from citysafe import db
 from citysafe.areas import cli as areas_cli
 from citysafe.config import DEMO_DATABASE_URL, get_settings
 from citysafe.console import err, open_store, out
+from citysafe.havens import cli as havens_cli
+from citysafe.homes import cli as homes_cli
 from citysafe.hotspots import cli as hotspots_cli
 from citysafe.schemes import cli as schemes_cli
 
@@ -40,6 +42,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(schemes_cli.app, name="scheme")
 app.command("evaluate")(schemes_cli.evaluate)
 app.add_typer(areas_cli.app, name="areas")
+app.add_typer(havens_cli.app, name="havens")
+app.add_typer(homes_cli.app, name="homes")
 app.command("hotspots")(hotspots_cli.hotspots)
 app.command("nearrepeat")(hotspots_cli.nearrepeat)
 app.command("density")(hotspots_cli.density)

@@ -344,4 +344,12 @@ def build_demo(
     with session_scope(engine) as session:
         record_truth(session, city)
         register_schemes(session, city)
+        from citysafe.havens.demo import create_demo_network
+
+        create_demo_network(
+            session,
+            city,
+            joined=month_label(int(city.venues["joined_month"].min())),
+            last_month=month_label(MONTHS),
+        )
     return _summary(city, Path(folder) if folder is not None else None, len(paths), report)

@@ -25,8 +25,19 @@ def programme_outcomes(
 ) -> tuple[HomesProgramme, dict] | None:
     """The programme's rates over ``first``..``last`` (default: fitting's start to the data's end).
 
-    None when the store holds no programme households.
+    None when the store holds no programme households. The home-security
+    domain's records are used when it holds households, else the demo's truth.
     """
+    from citysafe.homes import service as homes
+
+    if homes.household_count(session):
+        found = homes.programme_outcomes(session, first=first, last=last)
+        force = found.programme.force
+        return found.programme, {
+            "link": found.link,
+            "households_source": "homes_households",
+            "force_households": None if force is None else round(force.households),
+        }
     homes = session.execute(
         select(DemoHousehold.id, DemoHousehold.neighbourhood, DemoHousehold.installed_month)
     ).all()

@@ -3,6 +3,7 @@
 NAV: list[tuple[str, str]] = [
     ("Dashboard", "/dashboard"),
     ("Crime map", "/map"),
+    ("Safe Havens", "/havens"),
     ("Audit log", "/audit"),
     ("Account", "/account"),
 ]

@@ -1,0 +1,1 @@
+"""The home-security programme: target areas, households, install jobs, teams and outcomes."""
