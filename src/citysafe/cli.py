@@ -49,6 +49,7 @@ app.command("nearrepeat")(hotspots_cli.nearrepeat)
 app.command("density")(hotspots_cli.density)
 app.command("emerging")(hotspots_cli.emerging)
 app.command("cocoon")(hotspots_cli.cocoon)
+app.command("knox")(hotspots_cli.knox)
 
 
 def _engine(url: str | None = None, *, create: bool = True):

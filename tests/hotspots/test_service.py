@@ -293,3 +293,42 @@ def test_an_area_filter_keeps_only_crimes_inside_it(engine, burglaries, cli_env,
     assert json.loads(table.stdout)["n"] == expected
     missing = runner.invoke(app, ["hotspots", "--area", "ward:NOPE"])
     assert missing.exit_code == 2 and "no imported area" in missing.output
+
+
+def test_the_knox_command_agrees_with_the_table(engine, burglaries, cli_env):
+    result = runner.invoke(
+        app,
+        [
+            "knox",
+            "--types",
+            "Burglary",
+            "--distance",
+            "100",
+            "--interval",
+            "0",
+            "--permutations",
+            "9",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    test = json.loads(result.stdout)
+    table = json.loads(
+        runner.invoke(
+            app,
+            [
+                "nearrepeat",
+                "--types",
+                "Burglary",
+                "--space-bands",
+                "100",
+                "--time-bands",
+                "0",
+                "--permutations",
+                "9",
+                "--json",
+            ],
+        ).stdout
+    )
+    assert test["observed"] == table["observed"][0][0]  # one band: the same pairs
+    assert test["n"] == 96 and test["unit"] == "months"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -322,4 +323,53 @@ def cocoon(
         f"{len({e['burglary'] for e in entries}):,} recent burglaries put "
         f"{len({(e['x'], e['y']) for e in entries}):,} map points in the near-repeat window "
         f"as of {as_of} (the map points stand for the homes at them)."
+    )
+
+
+def knox(
+    types: list[str] = typer.Option(None, "--types", help="police.uk crime type; repeat."),
+    months: str = typer.Option(None, help="YYYY-MM:YYYY-MM (default: every month held)."),
+    force: str = typer.Option(None, help="Only this force's crimes."),
+    area: str = typer.Option(None, help="Only crimes inside an imported area, KIND:CODE."),
+    events_file: Path = typer.Option(None, "--events", help="Dated records instead (CSV)."),
+    distance: float = typer.Option(200.0, help="Close in space: d <= this many metres."),
+    interval: int = typer.Option(
+        1, help="Close in time: at most this many months (days for dated records) apart."
+    ),
+    metric: str = typer.Option("euclidean", help="euclidean or manhattan."),
+    permutations: int = typer.Option(99, help="Monte Carlo permutations of the times."),
+    seed: int = typer.Option(1, help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the test as JSON."),
+) -> None:
+    """The single-threshold Knox test of space-time clustering."""
+    from dataclasses import asdict
+
+    from citysafe.analysis.nearrepeat import knox as knox_test
+
+    events = _events(types, months, force, events_file, area)
+    try:
+        result = knox_test(
+            events.x,
+            events.y,
+            np.asarray(events.times),
+            distance=distance,
+            interval=interval,
+            unit=events.unit,
+            metric=metric,
+            permutations=permutations,
+            seed=seed,
+        )
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    data = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in asdict(result).items()}
+    if as_json:
+        typer.echo(json.dumps({"source": events.source, "filters": events.filters, **data}))
+        return
+    out.print(
+        f"{result.n:,} events, {result.pairs:,} pairs: {result.observed:,} close in space "
+        f"(<= {distance:g} m) and time (<= {interval} {result.unit}) against "
+        f"{result.expected:,.1f} expected (ratio {result.ratio:.2f}); pseudo p = "
+        f"{result.p_sim:.3g} from {permutations} permutations (seed {seed}), "
+        f"Poisson p = {result.p_poisson:.3g}"
     )
