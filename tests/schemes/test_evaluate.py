@@ -90,7 +90,7 @@ def test_hand_worked_windows_and_rings(engine, tmp_path):
     assert counts[(100.0, 200.0)]["All crime"] == (1, 0)
     assert result["control"]["by_type"]["All crime"]["before"] == 1
     assert result["control"]["by_type"]["All crime"]["after"] == 2
-    # 2020-02 and 2020-05 hold no crime but are in the data? no: absent months are named
+    # 2020-02 and 2020-05 are absent from the data: left out on both sides, and named
     assert {m["month"] for m in result["months_left_out"]} >= {"2020-02", "2020-05"}
 
 
