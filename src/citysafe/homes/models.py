@@ -96,6 +96,10 @@ class ProgrammeSettings(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     force_households: Mapped[float | None] = mapped_column(Float)
     cost_per_burglary: Mapped[float] = mapped_column(Float)
+    # the cocoon window: from a near-repeat analysis when one has run, else 200 m and 28 days
+    cocoon_distance_m: Mapped[float | None] = mapped_column(Float)
+    cocoon_days: Mapped[int | None] = mapped_column(Integer)
+    cocoon_source: Mapped[str | None] = mapped_column(Text)
 
 
 class Team(Base):
@@ -107,6 +111,9 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     members: Mapped[str] = mapped_column(Text)
     van: Mapped[str | None] = mapped_column(String(32))
+    # where the van starts and ends its day (British National Grid metres), if known
+    base_easting: Mapped[float | None] = mapped_column(Float)
+    base_northing: Mapped[float | None] = mapped_column(Float)
 
 
 class CatalogueItem(Base):
@@ -139,6 +146,9 @@ class Job(Base):
     requested_on: Mapped[date] = mapped_column(Date)
     installed_on: Mapped[date | None] = mapped_column(Date)
     marking_code: Mapped[str | None] = mapped_column(String(64))
+    # 1 is most urgent; the eligibility rules set it, a cocoon move can raise it for a while
+    priority: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    priority_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("team_id", "scheduled_on", "slot"),)
 
