@@ -42,8 +42,8 @@ def test_the_demo_network_is_ready_and_found(session, city):
         limit=50,
     )
     assert len(noon.results) >= 25  # nearly all open at noon on a weekday
-    sites = service.scheme_sites(session)
-    assert len(sites) == 35 and {s["start_month"] for s in sites} == {"2023-07"}
+    sites, skipped = service.network_sites(session)
+    assert len(sites) == 35 and {s.start_month for s in sites} == {"2023-07"} and not skipped
 
 
 def test_building_again_replaces_the_demo_network(session, city):

@@ -112,6 +112,10 @@ ACCESS_TABLE: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/havens/outreach"): HAVEN_RUNS,
     ("GET", "/api/havens/nominations"): HAVEN_RUNS,
     ("POST", "/api/havens/nominations/{nomination_id}/review"): HAVEN_RUNS,
+    ("GET", "/havens/evidence"): ALL,
+    ("GET", "/api/havens/evidence"): ALL,
+    ("POST", "/havens/evidence"): {"analyst", "coordinator", "admin", "manager"},
+    ("POST", "/api/havens/evidence/scheme"): {"analyst", "coordinator", "admin", "manager"},
 }
 
 

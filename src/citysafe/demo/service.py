@@ -186,8 +186,14 @@ HAVENS_SETUP_COST = 25_000.0  # seed 000: the Liverpool scheme "was set up for Â
 
 
 def register_schemes(session: Session, city: DemoCity) -> None:
-    """The demo's Safe Haven network as a scheme for the evidence engine, each venue
-    starting in the month it joined (replacing an earlier build's)."""
+    """The demo's schemes for the evidence engine (replacing an earlier build's).
+
+    The Safe Haven network's scheme is made from the venues recorded in
+    ``havens`` (so record the network first), each from the month it joined,
+    through the same service as a real network's.
+    """
+    from citysafe.audit.service import SYSTEM
+    from citysafe.havens.service import define_network_scheme
     from citysafe.schemes import service as schemes
     from citysafe.schemes.models import Scheme
 
@@ -196,22 +202,13 @@ def register_schemes(session: Session, city: DemoCity) -> None:
         if old is not None:
             session.delete(old)
             session.flush()
-    venues = city.venues
-    joined = _month_labels(venues["joined_month"])
-    sites = [
-        schemes.SiteInput(float(lon), float(lat), str(month), str(name))
-        for lon, lat, month, name in zip(
-            venues["lon"], venues["lat"], joined, venues["name"], strict=True
-        )
-    ]
-    schemes.add_scheme(
+    define_network_scheme(
         session,
+        actor=SYSTEM,
         name=HAVENS_SCHEME,
-        kind="safe haven network",
         setup_cost=HAVENS_SETUP_COST,
         description="Shops and community venues where a young person in distress can take "
-        "refuge (the demo city's planted scheme).",
-        sites=sites,
+        "refuge (the demo city's planted scheme), each a site from the month it joined.",
     )
     schemes.add_scheme(
         session,
@@ -343,7 +340,6 @@ def build_demo(
     notify("recording the truth")
     with session_scope(engine) as session:
         record_truth(session, city)
-        register_schemes(session, city)
         from citysafe.havens.demo import create_demo_network
 
         create_demo_network(
@@ -352,4 +348,5 @@ def build_demo(
             joined=month_label(int(city.venues["joined_month"].min())),
             last_month=month_label(MONTHS),
         )
+        register_schemes(session, city)  # the havens scheme is made from the venues just recorded
     return _summary(city, Path(folder) if folder is not None else None, len(paths), report)

@@ -325,3 +325,74 @@ def site(
     for i, chosen in enumerate(found.chosen, start=1):
         out.print(f"  {i}. {chosen['name']} ({chosen['lat']}, {chosen['lon']})")
     out.print(found.solution.note)
+
+
+@app.command("evidence")
+def evidence(
+    refresh: bool = typer.Option(
+        True, help="First make the network's scheme from the venues, or bring it up to date."
+    ),
+    cost: float = typer.Option(
+        None, help="Set-up cost in pounds (default: the scheme's, else £25,000 as in seed 000)."
+    ),
+    permutations: int = typer.Option(999, help="Placebo site sets for the inner ring."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same figures."),
+    html_file: Path = typer.Option(None, "--html", help="Write the printable report here."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """The network as a scheme of the evidence engine: halo, table by crime type, cost-benefit."""
+    from citysafe.havens import evidence as evidence_
+    from citysafe.schemes import cli as schemes_cli
+    from citysafe.schemes import report
+    from citysafe.schemes.evaluate import Settings
+    from citysafe.schemes.service import SchemeError
+
+    engine = open_store()
+    try:
+        if refresh:
+            with db.session_scope(engine) as session:
+                evidence_.define_network_scheme(session, actor=_actor(), setup_cost=cost)
+        elif cost is not None:
+            raise service.HavenError("--cost sets the scheme's cost on refresh: drop --no-refresh")
+        with db.session_scope(engine) as session:
+            found = evidence_.network_evidence(
+                session, settings=Settings(permutations=permutations, seed=seed)
+            )
+    except (service.HavenError, SchemeError, ValueError) as error:
+        _fail(error)
+    if html_file:
+        html_file.write_text(report.html_report(found.evaluation), encoding="utf-8")
+    if as_json:
+        _print_json(found.as_dict())
+        return
+    _print_evidence(found)
+    schemes_cli.print_summary(found.evaluation)
+
+
+def _print_evidence(found) -> None:
+    scheme = found.scheme
+    out.print(
+        f"scheme {scheme.name!r}: {scheme.sites} venues as sites from "
+        f"{scheme.first_start}"
+        + ("" if scheme.last_start == scheme.first_start else f" to {scheme.last_start}")
+        + f", set-up cost £{scheme.setup_cost:,.0f}"
+        + ("" if scheme.up_to_date else " [yellow](the venues have changed since)[/yellow]")
+    )
+    for skipped in scheme.skipped:
+        out.print(f"  left out: {skipped.name} ({skipped.status}): {skipped.reason}")
+    table = Table(title="halo: effect against the comparison by distance from the nearest venue")
+    for column in ("ring", "all crime (95% CI)", "violence and sexual offences (95% CI)"):
+        table.add_column(column)
+
+    def cell(effect: dict) -> str:
+        if effect["ratio"] is None or effect["ci_low"] is None or effect["ci_high"] is None:
+            return "n/a" if effect["ratio"] is None else f"{effect['ratio']:.2f}"
+        return f"{effect['ratio']:.2f} ({effect['ci_low']:.2f} to {effect['ci_high']:.2f})"
+
+    for row in found.halo():
+        table.add_row(
+            f"{row['inner_m']:g}-{row['outer_m']:g} m",
+            cell(row["All crime"]),
+            cell(row["Violence and sexual offences"]),
+        )
+    out.print(table)

@@ -9,12 +9,15 @@ public finder), ``usage``, ``outreach``, ``nominations``, ``transfer``
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy.orm import Session
-
 from citysafe.havens.coverage import Candidate, network_coverage, recommend_sites
 from citysafe.havens.errors import HavenError, NotFound
+from citysafe.havens.evidence import (
+    define_network_scheme,
+    network_evidence,
+    network_scheme,
+    network_sites,
+    network_status,
+)
 from citysafe.havens.finder import cached_index, load_index, nearest
 from citysafe.havens.finder import search as search_index
 from citysafe.havens.nominations import nominations, review, submit_nomination
@@ -61,6 +64,7 @@ __all__ = [
     "add_exception",
     "add_measure",
     "add_staff",
+    "define_network_scheme",
     "assess",
     "cached_index",
     "check_network",
@@ -77,6 +81,10 @@ __all__ = [
     "load_index",
     "load_network",
     "monthly_summary",
+    "network_evidence",
+    "network_scheme",
+    "network_sites",
+    "network_status",
     "nearest",
     "network_coverage",
     "nominations",
@@ -87,7 +95,6 @@ __all__ = [
     "remove_exception",
     "review",
     "schedule_of",
-    "scheme_sites",
     "search_index",
     "set_hours",
     "set_shifts",
@@ -99,22 +106,3 @@ __all__ = [
     "update_venue",
     "uses",
 ]
-
-
-def scheme_sites(session: Session, *, on: date | None = None) -> list[dict]:
-    """The network as sites for the evidence engine: each venue that has joined, from its
-    joined month (``schemes.service.SiteInput`` takes these fields)."""
-    on = on or today()
-    sites = []
-    for venue in list_venues(session):
-        if venue.joined_on is None or venue.joined_on > on or venue.status == "withdrawn":
-            continue
-        sites.append(
-            {
-                "longitude": venue.longitude,
-                "latitude": venue.latitude,
-                "start_month": f"{venue.joined_on:%Y-%m}",
-                "name": venue.name,
-            }
-        )
-    return sites

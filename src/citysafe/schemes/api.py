@@ -20,7 +20,7 @@ router = APIRouter(tags=["schemes"])
 DbSession = Annotated[Session, Depends(get_session)]
 
 
-def _settings(
+def evaluation_settings(
     months_before: Annotated[int, Query(ge=1, le=60)] = 12,
     months_after: Annotated[int, Query(ge=1, le=60)] = 12,
     rings: Annotated[str, Query(max_length=100)] = "50,100,200,400",
@@ -94,7 +94,7 @@ def create_scheme(request: Request, session: DbSession, body: SchemeCreate) -> d
 @router.get("/api/schemes/{name}/evaluation")
 @allow(*ANY_STAFF)
 def scheme_evaluation(
-    session: DbSession, name: str, settings: Annotated[Settings, Depends(_settings)]
+    session: DbSession, name: str, settings: Annotated[Settings, Depends(evaluation_settings)]
 ) -> dict:
     """The evaluation: rings x crime types, comparison, DiD, placebo, displacement, costs."""
     return _evaluate(session, name, settings).as_dict()
@@ -103,6 +103,6 @@ def scheme_evaluation(
 @router.get("/schemes/{name}/report", include_in_schema=False, response_class=HTMLResponse)
 @allow(*ANY_STAFF)
 def scheme_report(
-    session: DbSession, name: str, settings: Annotated[Settings, Depends(_settings)]
+    session: DbSession, name: str, settings: Annotated[Settings, Depends(evaluation_settings)]
 ) -> HTMLResponse:
     return HTMLResponse(html_report(_evaluate(session, name, settings)))

@@ -140,7 +140,7 @@ def _series_chart(report: SchemeEvaluation) -> str:
     return _svg(figure)
 
 
-def _ring_chart(report: SchemeEvaluation) -> str:
+def ring_chart(report: SchemeEvaluation) -> str:
     from matplotlib import pyplot as plt
 
     rings = report.as_dict()["rings"]
@@ -306,7 +306,7 @@ svg {{ max-width: 100%; height: auto; }}
 {placebo.get("permutations")} placebo site sets. {html.escape(str(placebo.get("warning") or ""))}
 </p></section>
 <section><h2>Monthly series</h2>{_series_chart(report)}</section>
-<section><h2>The halo: effect by distance</h2>{_ring_chart(report)}</section>
+<section><h2>The halo: effect by distance</h2>{ring_chart(report)}</section>
 <section><h2>Displacement or diffusion</h2>
 {
         _table(
