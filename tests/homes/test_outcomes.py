@@ -6,9 +6,11 @@ import json
 from datetime import date
 
 import pytest
+from scipy import stats
 from typer.testing import CliRunner
 
 from citysafe import db
+from citysafe.demo.effects import PROTECTED_RATE_RATIO
 from citysafe.demo.generator import generate_city
 from citysafe.demo.service import build_demo
 from citysafe.homes import service
@@ -90,6 +92,7 @@ def test_the_demo_programme_recovers_the_planted_protection(engine, cli_env, dem
     assert found.link == LINK_ADDRESS and not outside
     ratio = found.programme.rate_ratio
     assert ratio.ci_low < 0.45 < ratio.ci_high < 1.0  # the planted protection
+    check_share_costs_and_savings(found)
     result = runner.invoke(app, ["outcomes", "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
@@ -101,6 +104,17 @@ def test_the_demo_programme_recovers_the_planted_protection(engine, cli_env, dem
     # a chosen period: fewer homes fitted by its end
     early = json.loads(runner.invoke(app, ["outcomes", "--json", "--to", found.first]).stdout)
     assert 0 < early["protected"] < figures["protected"]
+    full = json.loads(runner.invoke(app, ["outcomes", "--full-json"]).stdout)
+    assert {k: full[k] for k in figures} == figures
+    assert full["savings"]["break_even_note"] == "not reached in the period"
+    heeks = json.loads(
+        runner.invoke(app, ["outcomes", "--full-json", "--cost-basis", "unit-costs"]).stdout
+    )
+    assert heeks["savings"]["cost_per_burglary"]["amount"] == 5930.0
+    assert heeks["savings"]["prevented"] == full["savings"]["prevented"]
+    words = runner.invoke(app, ["outcomes"])
+    assert words.exit_code == 0 and "break-even: not reached in the period" in words.stdout
+    assert "per protected home" in words.stdout
     bad = runner.invoke(app, ["outcomes", "--json", "--from", "2024-1"])
     assert bad.exit_code == 2 and "a month is YYYY-MM" in bad.output
     with db.session_scope(engine) as session:
@@ -116,3 +130,32 @@ def test_the_demo_programme_recovers_the_planted_protection(engine, cli_env, dem
     assert by_point.link == LINK_MAP_POINT and "approximate" in by_point.link
     assert by_point.programme.programme.burglaries > 0
     assert by_point.contract() == again.contract()
+
+
+def check_share_costs_and_savings(found):
+    """The demo's share of burglaries in protected homes, cost per home, savings and coverage."""
+    result, figures = found.programme, found.as_dict()
+    # the share: an exact binomial interval, as scipy computes it
+    n_p, n = result.protected.burglaries, result.programme.burglaries
+    share = figures["share_protected"]
+    exact = stats.binomtest(n_p, n).proportion_ci(method="exact")
+    assert (share["burglaries"], share["of"]) == (n_p, n)
+    assert share["ci_low"] == pytest.approx(exact.low, abs=1e-6)
+    assert share["ci_high"] == pytest.approx(exact.high, abs=1e-6)
+    # protected homes took fewer burglaries than their share of the household-months
+    exposure = result.protected.household_months / result.programme.household_months
+    assert share["ci_high"] < exposure
+    # under the planted ratio, the protected homes' burglaries had they been unprotected
+    planted = n_p / PROTECTED_RATE_RATIO - n_p
+    savings = found.savings
+    assert savings.ratio_low < PROTECTED_RATE_RATIO < savings.ratio_high
+    assert savings.prevented_low < planted < savings.prevented_high
+    assert savings.saving == pytest.approx(savings.prevented * 2300.0)
+    assert savings.cumulative_prevented[-1] == pytest.approx(savings.prevented)
+    # the demo fits an alarm (£110) and a marking kit (£9) at every fitted home
+    costs = figures["costs"]
+    assert costs["cost_per_home"] == 119.0 and costs["protected_homes"] == found.protected
+    assert costs["total"] == pytest.approx(119.0 * found.protected)
+    assert savings.cumulative_cost[-1] == pytest.approx(costs["total"])
+    # not repaid within two years at £2,300 a burglary (the seed expected about five)
+    assert savings.break_even_month is None and savings.saving < savings.cost

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -91,6 +91,8 @@ class HomesProgramme:
     share_protected, share_ci_low, share_ci_high : float
         Share of the programme's burglaries in protected homes, Clopper-Pearson interval.
     alpha : float
+    protected_by_month : tuple of float
+        Protected household-months in each month of the period.
     """
 
     first_month: int
@@ -108,6 +110,7 @@ class HomesProgramme:
     share_ci_low: float
     share_ci_high: float
     alpha: float
+    protected_by_month: tuple[float, ...] = ()
 
 
 def _home_rate(count: int, household_months: float, months: int, alpha: float) -> HomeRate:
@@ -230,7 +233,7 @@ def homes_programme(
     cases_u = np.bincount(cell[~is_protected], minlength=months * len(groups))
     time_p = protected_homes.ravel()
     time_u = np.tile(homes, months) - time_p
-    return _programme_result(
+    result = _programme_result(
         first,
         last,
         months,
@@ -243,6 +246,8 @@ def homes_programme(
         stratum is not None,
         alpha,
     )
+    monthly = tuple(protected_homes.sum(axis=1).astype(float).tolist())
+    return replace(result, protected_by_month=monthly)
 
 
 def _programme_result(

@@ -349,4 +349,10 @@ def build_demo(
             last_month=month_label(MONTHS),
         )
         register_schemes(session, city)  # the havens scheme is made from the venues just recorded
+        notify("recording the home-security programme")
+        from citysafe.homes.demo import load_demo
+        from citysafe.homes.demo_work import load_demo_work
+
+        load_demo(session, city, seed=seed)
+        load_demo_work(session, seed=seed)
     return _summary(city, Path(folder) if folder is not None else None, len(paths), report)

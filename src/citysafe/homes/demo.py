@@ -37,7 +37,10 @@ from citysafe.homes.models import (
     JobEvent,
     JobItem,
     TargetArea,
+    Team,
 )
+from citysafe.homes.models_requests import CocoonMove, ReportedBurglary, Request
+from citysafe.homes.models_visits import AuditAnswer, Claim, SafetyAudit
 from citysafe.homes.outcomes import set_programme
 
 __all__ = ["DemoLoad", "load_demo"]
@@ -78,7 +81,21 @@ def _outline_file(city: DemoCity, folder: Path) -> Path:
 
 def load_demo(session: Session, city: DemoCity, *, seed: int = 0) -> DemoLoad:
     """Replace the programme's records with the demo city's (its homes, installs, burglaries)."""
-    for model in (BurglaryLink, JobItem, JobEvent, Job, Household, TargetArea):
+    for model in (
+        AuditAnswer,
+        SafetyAudit,
+        Claim,
+        CocoonMove,
+        ReportedBurglary,
+        Request,
+        BurglaryLink,
+        JobItem,
+        JobEvent,
+        Job,
+        Team,
+        Household,
+        TargetArea,
+    ):
         session.execute(delete(model))
     with tempfile.TemporaryDirectory(prefix="citysafe-homes-") as folder:
         areas.import_boundaries(

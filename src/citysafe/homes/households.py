@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from citysafe.geo import to_bng, to_wgs84
-from citysafe.homes.areas import assign_target_areas
+from citysafe.homes.areas import target_area_of
 from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.models import TENURES, Household
 
@@ -82,7 +82,10 @@ def _number(text: str) -> float | None:
 
 
 def _location(row: dict, problem) -> tuple[float, float, float, float] | None:
-    """(lon, lat, x, y) from lon/lat or x/y, or None after reporting what is wrong."""
+    """(lon, lat, x, y) from lon/lat or x/y, or None after reporting what is wrong.
+
+    The other pair is NaN here: ``_project`` fills it for every row at once.
+    """
     has = {k for k in ("lon", "lat", "x", "y") if (row.get(k) or "").strip()}
     if {"lon", "lat"} <= has:
         lon, lat = _number(row["lon"]), _number(row["lat"])
@@ -90,16 +93,14 @@ def _location(row: dict, problem) -> tuple[float, float, float, float] | None:
             return problem("lon", f"not a longitude: {row['lon']!r}")
         if lat is None or not -90 <= lat <= 90:
             return problem("lat", f"not a latitude: {row['lat']!r}")
-        x, y = to_bng(np.array([lon]), np.array([lat]))
-        return lon, lat, float(x[0]), float(y[0])
+        return lon, lat, math.nan, math.nan
     if {"x", "y"} <= has:
         x, y = _number(row["x"]), _number(row["y"])
         if x is None or not BNG_X[0] <= x <= BNG_X[1]:
             return problem("x", f"not a British National Grid easting: {row['x']!r}")
         if y is None or not BNG_Y[0] <= y <= BNG_Y[1]:
             return problem("y", f"not a British National Grid northing: {row['y']!r}")
-        lon, lat = to_wgs84(np.array([x]), np.array([y]))
-        return float(lon[0]), float(lat[0]), x, y
+        return math.nan, math.nan, x, y
     missing = "lat" if "lon" in has else "lon" if "lat" in has else "lon"
     if has & {"x", "y"}:
         missing = "y" if "x" in has else "x"
@@ -186,8 +187,9 @@ def import_households(session: Session, path: str | Path) -> HouseholdImport:
             seen_uprn[record["uprn"]] = line
         seen_key[record["address_key"]] = line
         parsed.append(record)
+    _project(parsed)
+    _place(session, parsed)
     created, updated = _store(session, parsed)
-    assign_target_areas(session)
     return HouseholdImport(
         path=name,
         read=len(rows),
@@ -196,6 +198,40 @@ def import_households(session: Session, path: str | Path) -> HouseholdImport:
         refused=refused,
         outside=_outside(session, name, parsed),
     )
+
+
+def _project(parsed: list[dict]) -> None:
+    """Fill in British National Grid from lon/lat, or lon/lat from BNG, in two array calls."""
+    from_wgs84 = [r for r in parsed if math.isnan(r["easting"])]
+    from_bng = [r for r in parsed if math.isnan(r["longitude"])]
+    if from_wgs84:
+        lon = np.array([r["longitude"] for r in from_wgs84])
+        lat = np.array([r["latitude"] for r in from_wgs84])
+        for record, x, y in zip(from_wgs84, *to_bng(lon, lat), strict=True):
+            record["easting"], record["northing"] = float(x), float(y)
+    if from_bng:
+        x = np.array([r["easting"] for r in from_bng])
+        y = np.array([r["northing"] for r in from_bng])
+        for record, lon, lat in zip(from_bng, *to_wgs84(x, y), strict=True):
+            record["longitude"], record["latitude"] = float(lon), float(lat)
+
+
+def _place(session: Session, parsed: list[dict]) -> None:
+    """Each imported home's target area, as ``assign_target_areas`` places every home.
+
+    Only the rows read can change place here (the target areas do not), so
+    placing them before they are written saves a second pass over the table.
+    """
+    if not parsed:
+        return
+    found = target_area_of(
+        session,
+        np.array([r["longitude"] for r in parsed]),
+        np.array([r["latitude"] for r in parsed]),
+        np.array([r["lsoa_code"] for r in parsed], dtype=object),
+    )
+    for record, area in zip(parsed, found, strict=True):
+        record["target_area_id"] = int(area) or None
 
 
 def _store(session: Session, parsed: list[dict]) -> tuple[int, int]:
@@ -217,7 +253,8 @@ def _store(session: Session, parsed: list[dict]) -> tuple[int, int]:
     if changed:
         session.execute(update(Household), changed)
     if new:
-        session.execute(insert(Household), new)
+        # Core insert of the table: the same rows, without the ORM's per-row bookkeeping
+        session.execute(insert(Household.__table__), new)
     session.flush()
     return len(new), len(changed)
 

@@ -156,6 +156,8 @@ def request_job(
     )
     if open_job is not None:
         raise HomesError(f"household {household_id} already has an open job ({open_job})")
+    if session.scalar(select(CatalogueItem.code).limit(1)) is None:
+        stock_catalogue(session)  # a programme's first job starts from the default price list
     found = Job(
         household_id=household_id,
         status="requested",

@@ -25,11 +25,12 @@ def routers() -> list:
     from citysafe.audit.api import router as audit
     from citysafe.crime.api import router as crime
     from citysafe.havens.api import router as havens
+    from citysafe.homes.api import router as homes
     from citysafe.hotspots.api import router as hotspots
     from citysafe.schemes.api import router as schemes
     from citysafe.web.pages import router as pages
 
-    return [pages, areas, crime, hotspots, schemes, havens, accounts, audit]
+    return [pages, areas, crime, hotspots, schemes, havens, homes, accounts, audit]
 
 
 def create_app(

@@ -4,6 +4,7 @@ NAV: list[tuple[str, str]] = [
     ("Dashboard", "/dashboard"),
     ("Crime map", "/map"),
     ("Safe Havens", "/havens"),
+    ("Secure Homes", "/homes"),
     ("Audit log", "/audit"),
     ("Account", "/account"),
 ]

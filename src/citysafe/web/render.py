@@ -33,8 +33,24 @@ def templates() -> Jinja2Templates:
         autoescape=select_autoescape(["html", "xml"]),
     )
     environment.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    environment.filters["pounds"] = pounds
+    environment.filters["fixed"] = fixed
     environment.filters["small_count"] = disclosure.show  # the small-count rule, for public pages
     return Jinja2Templates(env=environment)
+
+
+def pounds(value) -> str:
+    """£1,234 (whole pounds); "n/a" where there is no figure (None or NaN)."""
+    if value is None or value != value:
+        return "n/a"
+    return f"£{value:,.0f}"
+
+
+def fixed(value, digits: int = 1) -> str:
+    """A number to ``digits`` places; "n/a" where there is no figure (None or NaN)."""
+    if value is None or value != value:
+        return "n/a"
+    return f"{value:,.{digits}f}"
 
 
 def _nav(request: Request, caller) -> list[tuple[str, str]]:
