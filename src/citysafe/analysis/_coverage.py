@@ -7,10 +7,11 @@ six months). The figures are counts at the end of each month.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from citysafe.analysis._arrays import as_ints, month_number
 
 __all__ = ["Coverage", "programme_coverage"]
 
@@ -57,21 +58,6 @@ class Coverage:
         return self.total_protected / homes if homes else np.full(self.months, np.nan)
 
 
-def _ints(values, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.size == 0:
-        return np.empty(0, np.int64)
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer) or array.ndim != 1:
-        raise TypeError(f"{name} must be a 1-D array of integers, got {array.dtype} {array.shape}")
-    return array.astype(np.int64)
-
-
-def _month(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a month index, got {type(value).__name__}")
-    return int(value)
-
-
 def programme_coverage(installed_month, area, *, first_month: int, last_month: int) -> Coverage:
     """Homes protected by the end of each month, in each area and overall.
 
@@ -94,12 +80,12 @@ def programme_coverage(installed_month, area, *, first_month: int, last_month: i
     >>> found.total_protected.tolist(), found.protected.tolist()
     ([1, 3], [[1, 0], [2, 1]])
     """
-    installed, group = _ints(installed_month, "installed_month"), _ints(area, "area")
+    installed, group = as_ints(installed_month, "installed_month"), as_ints(area, "area")
     if len(installed) != len(group):
         raise ValueError(
             f"installed_month and area differ in length: {len(installed)}, {len(group)}"
         )
-    first, last = _month(first_month, "first_month"), _month(last_month, "last_month")
+    first, last = month_number(first_month, "first_month"), month_number(last_month, "last_month")
     if last < first:
         raise ValueError(f"last_month {last} is before first_month {first}")
     months = last - first + 1

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import stats
 
+from citysafe.analysis._arrays import as_ints, month_number
 from citysafe.analysis._poisson import (
     RateRatio,
     mantel_haenszel_rate_ratio,
@@ -123,21 +124,6 @@ def _home_rate(count: int, household_months: float, months: int, alpha: float) -
     return HomeRate(count, household_months, households, count * scale, low * scale, high * scale)
 
 
-def _as_ints(values, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.size == 0:
-        return np.empty(0, np.int64)
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer) or array.ndim != 1:
-        raise TypeError(f"{name} must be a 1-D array of integers, got {array.dtype} {array.shape}")
-    return array.astype(np.int64)
-
-
-def _month(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a month index, got {type(value).__name__}")
-    return int(value)
-
-
 def _force(force_households, force_burglaries, months, alpha) -> HomeRate | None:
     if force_households is None and force_burglaries is None:
         return None
@@ -199,10 +185,10 @@ def homes_programme(
     Mantel-Haenszel rate ratio over months with the Greenland and Robins
     (1985) variance.
     """
-    installed = _as_ints(installed_month, "installed_month")
+    installed = as_ints(installed_month, "installed_month")
     home, month = (
-        _as_ints(burglary_household, "burglary_household"),
-        _as_ints(burglary_month, "burglary_month"),
+        as_ints(burglary_household, "burglary_household"),
+        as_ints(burglary_month, "burglary_month"),
     )
     if len(home) != len(month):
         raise ValueError(
@@ -210,10 +196,10 @@ def homes_programme(
         )
     if ((home < -1) | (home >= len(installed))).any():
         raise ValueError(f"burglary_household must be -1 or a home below {len(installed)}")
-    first, last = _month(first_month, "first_month"), _month(last_month, "last_month")
+    first, last = month_number(first_month, "first_month"), month_number(last_month, "last_month")
     if last < first:
         raise ValueError(f"last_month {last} is before first_month {first}")
-    group = np.zeros(len(installed), np.int64) if stratum is None else _as_ints(stratum, "stratum")
+    group = np.zeros(len(installed), np.int64) if stratum is None else as_ints(stratum, "stratum")
     if len(group) != len(installed):
         raise ValueError(f"stratum must have one entry per home ({len(installed)})")
     months = last - first + 1

@@ -3,11 +3,9 @@ outreach, nominations, coverage and siting."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -32,6 +30,7 @@ from citysafe.havens.schemas import (
 )
 from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.deps import get_session
+from citysafe.web.uploads import public_message, saved_upload
 
 router = APIRouter(tags=["havens"])
 DbSession = Annotated[Session, Depends(get_session)]
@@ -83,22 +82,15 @@ def import_file(
     update: Annotated[bool, Form()] = False,
 ) -> ImportRead:
     """Import venues; each row is stored or refused with its row, field and reason."""
-    name = Path(file.filename or "upload.csv").name
-    if Path(name).suffix.lower() not in (".csv", ".geojson", ".json"):
-        raise HTTPException(422, f"{name}: send a .csv or .geojson file")
-    with tempfile.TemporaryDirectory(prefix="citysafe-havens-") as folder:
-        path = Path(folder) / name
-        data = file.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD >> 20} MB")
-        path.write_bytes(data)
-        with refusals():
-            try:
-                report = service.import_venues(
-                    session, path, actor=actor_of(request), update=update
-                )
-            except service.HavenError as error:
-                raise service.HavenError(str(error).replace(folder + "/", "")) from None
+    upload = saved_upload(
+        file, default_name="upload.csv", suffixes=(".csv", ".geojson", ".json"), limit=MAX_UPLOAD
+    )
+    with upload as path, refusals():
+        try:
+            report = service.import_venues(session, path, actor=actor_of(request), update=update)
+        except service.HavenError as error:
+            raise service.HavenError(public_message(error, path)) from None
+    name = path.name
     session.commit()
     return ImportRead(**{**report.as_dict(), "path": name})
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -38,6 +36,7 @@ from citysafe.homes.schemas import (
 )
 from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.deps import commit_audited
+from citysafe.web.uploads import public_message, saved_upload
 
 router = APIRouter(tags=["homes"])
 MONTH = r"^\d{4}-\d{2}$"
@@ -99,20 +98,17 @@ def import_file(
 ) -> ImportRead:
     """Import households; each row is stored or refused with its line, field and reason, and
     rows outside every target area are kept and listed."""
-    name = Path(file.filename or "households.csv").name
-    if Path(name).suffix.lower() != ".csv":
-        raise HTTPException(422, f"{name}: send a .csv file")
-    with tempfile.TemporaryDirectory(prefix="citysafe-homes-") as folder:
-        path = Path(folder) / name
-        data = file.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD >> 20} MB")
-        path.write_bytes(data)
-        with refusals():
-            try:
-                report = service.import_households(session, path)
-            except service.HomesError as error:
-                raise service.HomesError(str(error).replace(folder + "/", "")) from None
+    with (
+        saved_upload(
+            file, default_name="households.csv", suffixes=(".csv",), limit=MAX_UPLOAD
+        ) as path,
+        refusals(),
+    ):
+        try:
+            report = service.import_households(session, path)
+        except service.HomesError as error:
+            raise service.HomesError(public_message(error, path)) from None
+    name = path.name
     found = report.as_dict()
     for problem in [*found["refused"], *found["outside"]]:
         problem["path"] = name

@@ -27,7 +27,6 @@ households cost one tree build per run.
 from __future__ import annotations
 
 import calendar
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -40,12 +39,13 @@ from citysafe.audit import service as audit
 from citysafe.audit.service import Actor
 from citysafe.crime.models import MAPPED
 from citysafe.geo import to_bng
-from citysafe.havens.extent import GREAT_BRITAIN, partnership_extent
+from citysafe.havens.extent import partnership_extent
 from citysafe.homes.cocoon_window import BURGLARIES, CocoonWindow, cocoon_window
 from citysafe.homes.eligibility import decide
 from citysafe.homes.errors import HomesError
 from citysafe.homes.models import Household, Job, JobEvent, TargetArea
 from citysafe.homes.models_requests import CocoonMove, ReportedBurglary
+from citysafe.homes.places import location_in_britain
 
 __all__ = [
     "CocoonRun",
@@ -75,17 +75,8 @@ def report_burglary(
         raise HomesError(f"date: a date is needed, got {occurred_on!r}")
     if occurred_on > date.today():
         raise HomesError(f"date: {occurred_on.isoformat()} is in the future")
-    for name, value in (("lon", lon), ("lat", lat)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise HomesError(f"{name}: not a number, got {value!r}")
-    if not GREAT_BRITAIN.contains(lon, lat):
-        raise HomesError(
-            f"location: {lon:g}, {lat:g} is not in Great Britain (lon and lat swapped?)"
-        )
+    if location_in_britain(lon, lat) is None:
+        raise HomesError("location: give lon and lat")
     extent = partnership_extent(session)
     if not extent.contains(lon, lat):
         raise HomesError(f"location: {lon:g}, {lat:g} is outside {extent.describe()}")

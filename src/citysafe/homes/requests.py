@@ -22,7 +22,6 @@ request and household but not the contact details.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +34,7 @@ from citysafe.accounts.models import Agency
 from citysafe.audit import service as audit
 from citysafe.audit.service import Actor
 from citysafe.geo import to_bng
-from citysafe.havens.extent import GREAT_BRITAIN, partnership_extent
+from citysafe.havens.extent import partnership_extent
 from citysafe.homes import jobs
 from citysafe.homes.areas import target_area_of
 from citysafe.homes.eligibility import STANDARD_PRIORITY, Decision, decide
@@ -43,6 +42,7 @@ from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.households import address_key
 from citysafe.homes.models import TENURES, Household, Job, TargetArea
 from citysafe.homes.models_requests import CHANNELS, REFERRALS, REQUEST_STATUSES, Request
+from citysafe.homes.places import location_in_britain
 
 __all__ = [
     "UNPLACED",
@@ -133,25 +133,6 @@ def _tenure(value: str | None) -> str | None:
     return tenure
 
 
-def _location(lon: float | None, lat: float | None) -> tuple[float, float] | None:
-    if lon is None and lat is None:
-        return None
-    if lon is None or lat is None:
-        raise HomesError("location: give both lon and lat")
-    for name, value in (("lon", lon), ("lat", lat)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise HomesError(f"{name}: not a number, got {value!r}")
-    if not GREAT_BRITAIN.contains(lon, lat):
-        raise HomesError(
-            f"location: {lon:g}, {lat:g} is not in Great Britain (lon and lat swapped?)"
-        )
-    return float(lon), float(lat)
-
-
 def _agency(session: Session, agency_id: int | None) -> str | None:
     if agency_id is None:
         return None
@@ -223,7 +204,7 @@ def submit_request(
     address = _text(address, "address", limit=500)
     postcode = _postcode(postcode)
     phone, email = _contact(phone, email)
-    uprn, tenure, where = _uprn(uprn), _tenure(tenure), _location(lon, lat)
+    uprn, tenure, where = _uprn(uprn), _tenure(tenure), location_in_britain(lon, lat)
     agency = _agency(session, agency_id)
     found = _match(session, uprn, address_key(address, postcode))
     place = None if where is None or tenure is None else _Place(*where, tenure, uprn)
@@ -492,7 +473,7 @@ def decide_request(
     household = None if made.household_id is None else session.get(Household, made.household_id)
     place = None
     if household is None:
-        where, tenure = _location(lon, lat), _tenure(tenure)
+        where, tenure = location_in_britain(lon, lat), _tenure(tenure)
         if where is None or tenure is None:
             raise HomesError(
                 f"request {request_id}: the address is not among the programme's households; "
