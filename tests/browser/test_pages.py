@@ -19,10 +19,21 @@ def crimes(engine, tmp_path):
         rows = []
         for k in range(3 + i % 4):
             n += 1
-            lsoa, name, lon = (("E01006512", "Liverpool 022A", "-2.979000") if k % 2 else
-                               ("E01006513", "Liverpool 022B", "-2.985000"))
-            rows.append(row(crime_id(n), month=month, lsoa=lsoa, lsoa_name=name, lon=lon,
-                            crime_type="Burglary" if k % 3 else "Robbery"))
+            lsoa, name, lon = (
+                ("E01006512", "Liverpool 022A", "-2.979000")
+                if k % 2
+                else ("E01006513", "Liverpool 022B", "-2.985000")
+            )
+            rows.append(
+                row(
+                    crime_id(n),
+                    month=month,
+                    lsoa=lsoa,
+                    lsoa_name=name,
+                    lon=lon,
+                    crime_type="Burglary" if k % 3 else "Robbery",
+                )
+            )
         path = tmp_path / month / f"{month}-test-street.csv"
         path.parent.mkdir()
         path.write_bytes(csv_bytes(rows))
@@ -38,8 +49,7 @@ def sign_in(page, server, username="analyst"):
     page.wait_for_url(f"{server}/dashboard")
 
 
-def test_dashboard_shows_the_figures_and_the_map_works_without_tiles(server, page, people,
-                                                                     crimes):
+def test_dashboard_shows_the_figures_and_the_map_works_without_tiles(server, page, people, crimes):
     sign_in(page, server)
     assert page.locator("svg").first.is_visible()  # the monthly chart
     monthly = page.locator("table").filter(has_text="each month").inner_text()

@@ -1,12 +1,13 @@
 """Ingest into the store: reconciliation, idempotence, updates, rollback, sources."""
 
+import os
 import zipfile
 
 import pytest
 from sqlalchemy import func, select, text
 
 from citysafe import db
-from citysafe.crime import store
+from citysafe.crime import staging, store
 from citysafe.crime.models import Crime, FileLoad, MapPoint, Outcome, QuarantinedRow
 from citysafe.crime.service import ingest_paths, summarise
 from tests.crime.factory import ASB, crime_id, csv_bytes, row
@@ -118,21 +119,56 @@ def test_a_crash_part_way_leaves_no_half_file_and_a_rerun_completes_it(
 ):
     first = write(tmp_path, "2020-01", [row(crime_id(1), month="2020-01")])
     second = write(tmp_path, "2020-02", [row(crime_id(i), month="2020-02") for i in range(2, 6)])
-    real_insert = store._Writer.insert_rows
+    real_insert = store._Writer.insert_batch
 
-    def crash_after_crimes(self, table, columns, rows):
-        real_insert(self, table, columns, rows)
-        if table == "crimes" and any(r[2] == "2020-02" for r in rows):
+    def crash_after_crimes(self, table, batch):
+        real_insert(self, table, batch)
+        if table == "crimes" and "2020-02" in batch["month"].to_pylist():
             raise KeyboardInterrupt  # as if Ctrl-C came mid-file
 
-    monkeypatch.setattr(store._Writer, "insert_rows", crash_after_crimes)
+    monkeypatch.setattr(store._Writer, "insert_batch", crash_after_crimes)
     with pytest.raises(KeyboardInterrupt):
         ingest_paths(engine, [first, second])
     assert count(engine) == 1  # the first file, nothing of the second
-    monkeypatch.setattr(store._Writer, "insert_rows", real_insert)
+    monkeypatch.setattr(store._Writer, "insert_batch", real_insert)
     report = ingest_paths(engine, [first, second])
     assert [f.stored for f in report.files] == [0, 4]
     assert count(engine) == 5
+
+
+def test_sqlite_scratch_files_are_detached_and_deleted_even_after_a_crash(
+    engine, tmp_path, monkeypatch
+):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the scratch file is how SQLite takes rows in C")
+    made = []
+    real_mkdtemp = staging.tempfile.mkdtemp
+
+    def mkdtemp(**kwargs):
+        made.append(real_mkdtemp(**kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(staging.tempfile, "mkdtemp", mkdtemp)
+    first = write(tmp_path, "2020-01", [row(crime_id(1), month="2020-01")])
+    second = write(tmp_path, "2020-02", [row(crime_id(2), month="2020-02")])
+    real_insert = staging.Stage.insert
+
+    def crash_after_insert(self, table, batch):
+        real_insert(self, table, batch)
+        if "2020-02" in batch["month"].to_pylist():
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(staging.Stage, "insert", crash_after_insert)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(engine, [first, second])
+    assert len(made) == 2 and not any(os.path.exists(folder) for folder in made)
+    with engine.connect() as connection:  # the pooled connection, back in its own state
+        raw = connection.connection.driver_connection
+        assert [name for _, name, _ in raw.execute("PRAGMA database_list")] == ["main"]
+        assert raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -2000
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert count(engine) == 1
 
 
 def test_map_points_are_shared_and_rows_without_location_counted(engine, tmp_path):

@@ -1,8 +1,10 @@
 """Each validation rule of the police.uk reader, on small hand-made files."""
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+from citysafe.crime import points
 from citysafe.crime.models import MAPPED, NO_LOCATION, OUTLIER
 from citysafe.crime.reader import FileError, parse
 from citysafe.crime.vocabulary import CODE_BY_NAME
@@ -17,11 +19,14 @@ def test_good_rows_are_kept_with_their_fields():
     result = parsed([row(crime_id(1)), row(crime_id(2), crime_type="Robbery", outcome="")])
     assert result.read == 2 and not result.quarantined
     records = result.records
-    assert list(records["crime_id"]) == [crime_id(1), crime_id(2)]
-    assert list(records["crime_type_id"]) == [CODE_BY_NAME["Burglary"], CODE_BY_NAME["Robbery"]]
-    assert list(records["outcome"]) == ["Under investigation", None]
-    assert list(records["source_line"]) == [2, 3]
-    assert result.points.iloc[0]["lsoa_code"] == "E01006512"
+    assert records["crime_id"].to_pylist() == [crime_id(1), crime_id(2)]
+    assert records["crime_type_id"].to_pylist() == [
+        CODE_BY_NAME["Burglary"],
+        CODE_BY_NAME["Robbery"],
+    ]
+    assert records["outcome"].to_pylist() == ["Under investigation", None]
+    assert records["source_line"].to_pylist() == [2, 3]
+    assert result.points["lsoa_code"].to_pylist() == ["E01006512"]
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\n"])
@@ -66,9 +71,9 @@ def test_wrong_column_count_is_quarantined_and_the_rest_kept():
     rows = [row(crime_id(1)), row(crime_id(2)) + ["extra"], row(crime_id(3))]
     result = parsed(rows)
     assert result.read == 3
-    assert list(result.records["crime_id"]) == [crime_id(1), crime_id(3)]
+    assert result.records["crime_id"].to_pylist() == [crime_id(1), crime_id(3)]
     assert [(q.line, q.reason) for q in result.quarantined] == [(3, "expected 12 fields, found 13")]
-    assert list(result.records["source_line"]) == [2, 4]
+    assert result.records["source_line"].to_pylist() == [2, 4]
 
 
 def test_blank_lines_do_not_shift_line_numbers():
@@ -101,7 +106,7 @@ def test_each_invalid_value_is_quarantined_with_field_and_reason(change, field, 
     change = {"crime_id": crime_id(2), **change}
     result = parsed([row(crime_id(1)), row(**change)])
     assert result.read == 2
-    assert list(result.records["crime_id"]) == [crime_id(1)]
+    assert result.records["crime_id"].to_pylist() == [crime_id(1)]
     [bad] = result.quarantined
     assert bad.line == 3 and bad.field == field and reason in bad.reason
     assert bad.raw == ",".join(row(**change))
@@ -110,15 +115,15 @@ def test_each_invalid_value_is_quarantined_with_field_and_reason(change, field, 
 def test_rows_without_coordinates_are_kept_and_flagged():
     result = parsed([row(crime_id(1), lon="", lat="", location="No Location", lsoa="")])
     assert not result.quarantined
-    [point] = result.points.to_dict("records")
+    [point] = result.points.to_pylist()
     assert point["geo_status"] == NO_LOCATION
-    assert np.isnan(point["easting"]) and point["lsoa_code"] is None
+    assert point["easting"] is None and point["northing"] is None and point["lsoa_code"] is None
 
 
 def test_a_point_far_from_the_rest_of_its_lsoa_is_an_outlier():
     rows = [row(crime_id(i), lon=f"-2.97{i}000", lat="53.410000") for i in range(4)]
     rows.append(row(crime_id(9), lon="-1.500000", lat="53.800000"))  # Leeds, same LSOA
-    status = parsed(rows).points.set_index("longitude")["geo_status"]
+    status = parsed(rows).points.to_pandas().set_index("longitude")["geo_status"]
     assert status[-1.5] == OUTLIER
     assert (status.drop(-1.5) == MAPPED).all()
 
@@ -126,22 +131,30 @@ def test_a_point_far_from_the_rest_of_its_lsoa_is_an_outlier():
 def test_identical_asb_rows_get_distinct_stable_keys():
     rows = [row(crime_type=ASB), row(crime_type=ASB), row(crime_type=ASB, location="Elsewhere")]
     first, again = parsed(rows), parsed(rows)
-    keys = list(first.records["row_key"])
+    keys = first.records["row_key"].to_pylist()
     assert len(set(keys)) == 3
-    assert keys == list(again.records["row_key"])
+    assert keys == again.records["row_key"].to_pylist()
     assert keys[0].endswith(":0") and keys[1].endswith(":1")
-    assert list(first.records["crime_id"]) == [None, None, None]
+    assert first.records["crime_id"].to_pylist() == [None, None, None]
 
 
 def test_the_row_key_ignores_the_outcome_so_a_changed_outcome_is_the_same_row():
     before = parsed([row(crime_type=ASB, crime_id="", outcome="")])
     after = parsed([row(crime_type=ASB, crime_id="", outcome="Action to be taken by another org")])
-    assert list(before.records["row_key"]) == list(after.records["row_key"])
+    assert before.records["row_key"].to_pylist() == after.records["row_key"].to_pylist()
 
 
 def test_known_places_are_not_validated_again():
     first = parsed([row(crime_id(1))])
-    key = first.points.iloc[0]["point_key"]
-    second = parse(csv_bytes([row(crime_id(2))]), "b.csv", known_places={key})
-    assert second.points.empty
-    assert list(second.places) == [key]
+    [key] = first.points["point_key"].to_pylist()
+    second = parse(csv_bytes([row(crime_id(2))]), "b.csv", known_places=pa.array([key]))
+    assert second.points.num_rows == 0
+    assert second.places.to_pylist() == [key]
+
+
+def test_the_median_point_of_each_lsoa_is_numpy_s_median():
+    rng = np.random.default_rng(3)
+    group = rng.integers(0, 7, 200)
+    values = rng.normal(size=200)
+    expected = [np.median(values[group == g]) for g in range(7)]
+    np.testing.assert_allclose(points._group_median(group, values), expected)

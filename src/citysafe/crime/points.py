@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from citysafe.crime.models import MAPPED, NO_LOCATION, OUTLIER
 from citysafe.crime.vocabulary import GB_LAT, GB_LON
@@ -24,18 +26,21 @@ OUTLIER_METRES = 10_000.0
 OUTLIER_MIN_POINTS = 3
 CELL_METRES = 1000
 
-POINT_COLUMNS = (
-    "point_key",
-    "longitude",
-    "latitude",
-    "easting",
-    "northing",
-    "cell_km",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "geo_status",
+SCHEMA = pa.schema(
+    [
+        ("point_key", pa.string()),
+        ("longitude", pa.float64()),
+        ("latitude", pa.float64()),
+        ("easting", pa.float64()),
+        ("northing", pa.float64()),
+        ("cell_km", pa.int64()),
+        ("location", pa.string()),
+        ("lsoa_code", pa.string()),
+        ("lsoa_name", pa.string()),
+        ("geo_status", pa.int16()),
+    ]
 )
+POINT_COLUMNS = tuple(SCHEMA.names)
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,13 @@ class MapPoints:
 
     Attributes
     ----------
-    table : DataFrame
-        One row per valid point, columns ``POINT_COLUMNS``.
+    table : pyarrow.Table
+        One row per valid point, columns ``POINT_COLUMNS``; missing values are null.
     problems : dict
         For each field name, a list with a reason (or None) per place.
     """
 
-    table: pd.DataFrame
+    table: pa.Table
     problems: dict[str, list[str | None]]
 
 
@@ -69,12 +74,11 @@ def map_points(
     """
     n = len(lon_text)
     if n == 0:
-        return MapPoints(pd.DataFrame(columns=list(POINT_COLUMNS)), {})
+        return MapPoints(SCHEMA.empty_table(), {})
     problems: dict[str, list[str | None]] = {
         name: [None] * n for name in ("Longitude", "Latitude", "LSOA code")
     }
-    lon = pd.to_numeric(pd.Series(lon_text, dtype=object), errors="coerce").to_numpy(float)
-    lat = pd.to_numeric(pd.Series(lat_text, dtype=object), errors="coerce").to_numpy(float)
+    lon, lat = _numbers(lon_text), _numbers(lat_text)
     lon_empty = np.array([not t.strip() for t in lon_text], dtype=bool)
     lat_empty = np.array([not t.strip() for t in lat_text], dtype=bool)
     unlocated = lon_empty & lat_empty
@@ -97,45 +101,60 @@ def map_points(
         bad[i] = True
 
     rows = np.flatnonzero(~bad)
-    frame = pd.DataFrame(
-        {
-            "point_key": np.asarray(keys, dtype=object)[rows],
-            "longitude": np.where(unlocated[rows], np.nan, lon[rows]),
-            "latitude": np.where(unlocated[rows], np.nan, lat[rows]),
-            "location": location[rows],
-            "lsoa_code": np.where(lsoa_code[rows] == "", None, lsoa_code[rows]),
-            "lsoa_name": np.where(lsoa_name[rows] == "", None, lsoa_name[rows]),
-        }
-    )
-    return MapPoints(_point_table(frame), problems)
-
-
-def _point_table(frame: pd.DataFrame) -> pd.DataFrame:
-    located = frame.longitude.notna().to_numpy()
-    easting = np.full(len(frame), np.nan)
-    northing = np.full(len(frame), np.nan)
+    located = ~unlocated[rows]
+    lon, lat = np.where(located, lon[rows], np.nan), np.where(located, lat[rows], np.nan)
+    easting, northing = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
     if located.any():
-        easting[located], northing[located] = to_bng(
-            frame.longitude.to_numpy()[located], frame.latitude.to_numpy()[located]
-        )
-    frame["easting"], frame["northing"] = easting, northing
-    cell = np.full(len(frame), np.nan)
-    cell[located] = (np.floor(northing[located] / CELL_METRES) * 1000
-                     + np.floor(easting[located] / CELL_METRES))
-    frame["cell_km"] = cell
-    frame["geo_status"] = np.where(located, MAPPED, NO_LOCATION)
-    frame.loc[_outliers(frame), "geo_status"] = OUTLIER
-    return frame[list(POINT_COLUMNS)]
+        easting[located], northing[located] = to_bng(lon[located], lat[located])
+    code = np.where(lsoa_code[rows] == "", None, lsoa_code[rows])
+    status = np.where(located, MAPPED, NO_LOCATION)
+    status[_outliers(easting, northing, code, located)] = OUTLIER
+    cell = np.floor(northing / CELL_METRES) * 1000 + np.floor(easting / CELL_METRES)
+    columns = {
+        "point_key": np.asarray(keys, dtype=object)[rows],
+        "longitude": lon,
+        "latitude": lat,
+        "easting": easting,
+        "northing": northing,
+        "cell_km": cell,
+        "location": location[rows],
+        "lsoa_code": code,
+        "lsoa_name": np.where(lsoa_name[rows] == "", None, lsoa_name[rows]),
+        "geo_status": status,
+    }
+    table = pa.table(  # from_pandas: NaN and None become null
+        [pa.array(columns[f.name], f.type, from_pandas=True) for f in SCHEMA], schema=SCHEMA
+    )
+    return MapPoints(table, problems)
 
 
-def _outliers(frame: pd.DataFrame) -> np.ndarray:
+def _numbers(text: np.ndarray) -> np.ndarray:
+    """Numbers as floats, NaN where the text is not one."""
+    try:  # Arrow's parser is the stricter: what it reads, pandas reads alike
+        return pc.cast(pa.array(text, pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(float)
+
+
+def _outliers(
+    easting: np.ndarray, northing: np.ndarray, lsoa_code: np.ndarray, located: np.ndarray
+) -> np.ndarray:
     """True where a point lies far from the median point of its LSOA."""
-    located = frame[frame.longitude.notna() & frame.lsoa_code.notna()]
-    if located.empty:
-        return np.zeros(len(frame), dtype=bool)
-    groups = located.groupby("lsoa_code")[["easting", "northing"]]
-    median = groups.transform("median")
-    size = groups.transform("size")
-    distance = np.hypot(located.easting - median.easting, located.northing - median.northing)
-    far = (distance > OUTLIER_METRES) & (size >= OUTLIER_MIN_POINTS)
-    return frame.index.isin(located.index[far.to_numpy()])
+    far = np.zeros(len(easting), dtype=bool)
+    rows = np.flatnonzero(located & np.not_equal(lsoa_code, None))
+    if not len(rows):
+        return far
+    _, group, size = np.unique(lsoa_code[rows].astype(str), return_inverse=True, return_counts=True)
+    x, y = easting[rows], northing[rows]
+    distance = np.hypot(x - _group_median(group, x)[group], y - _group_median(group, y)[group])
+    far[rows[(distance > OUTLIER_METRES) & (size[group] >= OUTLIER_MIN_POINTS)]] = True
+    return far
+
+
+def _group_median(group: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The median of ``values`` in each group numbered 0..k-1 (each group non-empty)."""
+    ordered = values[np.lexsort((values, group))]
+    size = np.bincount(group)
+    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    low, high = start + (size - 1) // 2, start + size // 2
+    return (ordered[low] + ordered[high]) / 2

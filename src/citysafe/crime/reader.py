@@ -16,11 +16,9 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Container
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -72,18 +70,19 @@ class Quarantined:
 class ParsedFile:
     """The valid records of one file and its quarantined rows.
 
-    ``records`` maps each column to an array with one value per stored crime:
-    ``crime_id``, ``row_key``, ``month``, ``reported_by``, ``falls_within``,
-    ``crime_type_id``, ``place`` (an index into ``places``, the distinct map
-    point keys), ``outcome``, ``context`` and ``source_line``. ``points``
-    describes the places that were not already known.
+    ``records`` holds one row per valid crime, in Arrow columns: ``crime_id``
+    and ``row_key`` (one of them null), ``month``, ``reported_by``,
+    ``falls_within`` and ``outcome`` (dictionary-encoded: codes into their
+    distinct values), ``crime_type_id``, ``place`` (an index into ``places``,
+    the distinct map point keys), ``context`` and ``source_line``. Empty
+    fields are null. ``points`` describes the places that were not already known.
     """
 
     path: str
     read: int
-    records: dict[str, np.ndarray]
-    places: np.ndarray
-    points: pd.DataFrame
+    records: pa.RecordBatch
+    places: pa.Array
+    points: pa.Table
     quarantined: list[Quarantined] = field(default_factory=list)
 
 
@@ -91,7 +90,7 @@ def _header(data: bytes, path: str) -> bytes:
     """Check the header line; return the rest of the file."""
     if data.startswith(BOM):
         data = data[len(BOM) :]
-    if not data.strip():
+    if not data or data.isspace():
         raise FileError(path, None, "the file is empty")
     first, _, body = data.partition(b"\n")
     try:
@@ -135,6 +134,7 @@ def _split_fast(body: bytes) -> pa.Table | None:
             parse_options=pacsv.ParseOptions(invalid_row_handler=note),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(COLUMNS, pa.string()),
+                check_utf8=True,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -229,14 +229,10 @@ def _row_keys(content: list[str]) -> list[str]:
     return keys
 
 
-def _none_if_empty(values: list[str]) -> np.ndarray:
-    out = np.asarray(values, dtype=object)
-    if len(out):
-        out[out == ""] = None
-    return out
+NO_PLACES = pa.array([], pa.string())
 
 
-def parse(data: bytes, path: str, *, known_places: Container[str] = frozenset()) -> ParsedFile:
+def parse(data: bytes, path: str, *, known_places: pa.Array = NO_PLACES) -> ParsedFile:
     """Parse and validate the bytes of one street-level file.
 
     Places (map point keys) in ``known_places`` were validated before and are
@@ -244,11 +240,11 @@ def parse(data: bytes, path: str, *, known_places: Container[str] = frozenset())
     UTF-8, not police.uk's header); single bad rows are quarantined instead.
     """
     body = _header(data, path)
-    _check_utf8(body, path)
-    table = _split_fast(body)
+    table = _split_fast(body)  # which checks that every field is UTF-8
     if table is not None:
         lines, bad = np.arange(table.num_rows, dtype=np.int64) + 2, []
     else:
+        _check_utf8(body, path)
         table, lines, bad = _split_careful(body)
     n = table.num_rows
     read = n + len(bad)  # rows split cleanly, and rows with the wrong field count
@@ -256,14 +252,12 @@ def parse(data: bytes, path: str, *, known_places: Container[str] = frozenset())
 
     month_codes, months = _encode(table[MONTH])
     checks.fail_values(month_codes, months, "Month", _month_problem)
-    force_codes = {}
     for name in (REPORTED_BY, FALLS_WITHIN):
         codes, forces = _encode(table[name])
         label = HEADER[COLUMNS.index(name)]
         checks.fail_values(
             codes, forces, label, lambda v, lb=label: None if v.strip() else f"{lb} is empty"
         )
-        force_codes[name] = (codes, forces)
     type_codes, types = _encode(table[CRIME_TYPE])
     checks.fail_values(type_codes, types, "Crime type", _type_problem)
     long_id = pc.greater(pc.utf8_length(table[CRIME_ID]), MAX_CRIME_ID).to_numpy(
@@ -274,11 +268,12 @@ def parse(data: bytes, path: str, *, known_places: Container[str] = frozenset())
     place = pc.binary_join_element_wise(
         table[LONGITUDE], table[LATITUDE], table[LOCATION], table[LSOA_CODE], "|"
     )
-    place_codes, places = _encode(place)
-    new = np.array([p not in known_places for p in places], dtype=bool)
+    encoded = pc.dictionary_encode(pa.chunked_array(place, pa.string()).combine_chunks())
+    place_codes, places = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
+    new = pc.invert(pc.is_in(places, value_set=known_places)).to_numpy(zero_copy_only=False)
     first = np.unique(place_codes, return_index=True)[1][new]
     points = map_points(
-        np.asarray(places, dtype=object)[new],
+        np.asarray(places.filter(pa.array(new)).to_pylist(), dtype=object),
         *[
             np.asarray(table[c].take(pa.array(first)).to_pylist(), dtype=object)
             for c in (LONGITUDE, LATITUDE, LOCATION, LSOA_CODE, LSOA_NAME)
@@ -298,45 +293,55 @@ def parse(data: bytes, path: str, *, known_places: Container[str] = frozenset())
                 Quarantined(int(lines[i]), checks.field[i], checks.reason[i], raw[int(i)].as_py())
             )
     good = np.flatnonzero(~checks.bad)
-    records = _records(
-        table, good, lines, month_codes, months, force_codes, type_codes, types, place_codes
-    )
+    records = _records(table, good, lines, type_codes, types, place_codes)
     return ParsedFile(
         path,
         read,
         records,
-        np.asarray(places, dtype=object),
+        places,
         points.table,
         sorted(bad, key=lambda q: q.line),
     )
 
 
-def _records(table, good, lines, month_codes, months, force_codes, type_codes, types, place):
-    """The valid rows as a frame of plain Python values, ready to store."""
-    take = pa.array(good)
-    crime_id = np.asarray(table[CRIME_ID].take(take).to_pylist(), dtype=object)
-    no_id = crime_id == ""
-    row_key = np.full(len(good), None, dtype=object)
-    if no_id.any():
-        asb = table.take(pa.array(good[no_id]))
-        content = pc.binary_join_element_wise(*[asb[c] for c in COLUMNS[1:10] + [CONTEXT]], "\x1f")
-        row_key[no_id] = _row_keys(content.to_pylist())
-    crime_id[no_id] = None
-    type_code = np.array([CODE_BY_NAME.get(t, 0) for t in types], dtype=np.int64)
-    return {
-        "crime_id": crime_id,
-        "row_key": row_key,
-        "month": _values((month_codes, months), good),
-        "reported_by": _values(force_codes[REPORTED_BY], good),
-        "falls_within": _values(force_codes[FALLS_WITHIN], good),
-        "crime_type_id": type_code[type_codes[good]] if len(good) else np.empty(0, np.int64),
-        "place": place[good],
-        "outcome": _none_if_empty(table[OUTCOME].take(take).to_pylist()),
-        "context": _none_if_empty(table[CONTEXT].take(take).to_pylist()),
-        "source_line": lines[good],
-    }
+def _records(table, good, lines, type_codes, types, place) -> pa.RecordBatch:
+    """The valid rows as Arrow columns, ready to store without a Python object per row."""
+    if len(good) < table.num_rows:
+        table = table.take(pa.array(good, pa.int64()))
+    crime_id = _null_if_empty(table[CRIME_ID])
+    type_code = np.array([CODE_BY_NAME.get(t, 0) for t in types], dtype=np.int16)
+    return pa.record_batch(
+        {
+            "crime_id": crime_id,
+            "row_key": _row_key_column(table, crime_id),
+            "month": _dictionary(table[MONTH]),
+            "reported_by": _dictionary(table[REPORTED_BY]),
+            "falls_within": _dictionary(table[FALLS_WITHIN]),
+            "crime_type_id": pa.array(type_code[type_codes[good]], pa.int16()),
+            "place": pa.array(place[good], pa.int64()),
+            "outcome": _dictionary(_null_if_empty(table[OUTCOME])),
+            "context": _null_if_empty(table[CONTEXT]),
+            "source_line": pa.array(lines[good], pa.int64()),
+        }
+    )
 
 
-def _values(encoded: tuple[np.ndarray, list[str]], good: np.ndarray) -> np.ndarray:
-    codes, values = encoded
-    return np.asarray(values, dtype=object)[codes[good]] if len(good) else np.empty(0, object)
+def _null_if_empty(column) -> pa.Array:
+    column = pa.chunked_array(column, pa.string()).combine_chunks()
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+
+
+def _dictionary(column) -> pa.DictionaryArray:
+    """The column as codes into its distinct values (those of stored rows only)."""
+    return pc.dictionary_encode(pa.chunked_array(column, pa.string()).combine_chunks())
+
+
+def _row_key_column(table: pa.Table, crime_id: pa.Array) -> pa.Array:
+    """Row keys where there is no Crime ID, else null."""
+    no_id = crime_id.is_null().to_numpy(zero_copy_only=False)
+    if not no_id.any():
+        return pa.nulls(len(crime_id), pa.string())
+    asb = table.filter(pa.array(no_id))
+    content = pc.binary_join_element_wise(*[asb[c] for c in COLUMNS[1:10] + [CONTEXT]], "\x1f")
+    keys = pa.array(_row_keys(content.to_pylist()), pa.string())
+    return pc.replace_with_mask(pa.nulls(len(crime_id), pa.string()), pa.array(no_id), keys)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from citysafe.crime.models import Crime, CrimeType, Force, MapPoint, QuarantinedRow
 from citysafe.crime.reader import FileError, parse
 from citysafe.crime.sources import Skipped, SourceError, find_sources
-from citysafe.crime.store import FileCounts, store_file
+from citysafe.crime.store import FileCounts, KnownPoints, checkpoint, store_file
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,11 @@ def ingest_paths(
             continue
         sources.extend(found)
         skipped.extend(passed)
-    point_cache: dict[str, int] = {}  # map points committed during this ingest
+    point_cache = KnownPoints()  # map points committed during this ingest
     for source in sources:
         try:
             data = source.read()
-            parsed = parse(data, source.path, known_places=point_cache)
+            parsed = parse(data, source.path, known_places=point_cache.keys)
         except (FileError, OSError) as error:
             report = FileReport(source.path, error=str(error))
         else:
@@ -106,6 +106,8 @@ def ingest_paths(
         reports.append(report)
         if progress is not None:
             progress(report)
+    if any(r.stored or r.updated for r in reports):
+        checkpoint(engine)
     return IngestReport(reports, skipped)
 
 
