@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 from citysafe import db
 from citysafe.cli import app
 from citysafe.crime.service import ingest_paths
+from citysafe.months import month_index, month_label
 from citysafe.schemes import service
-from citysafe.schemes.arrays import load_crimes, month_index, month_label
+from citysafe.schemes.arrays import load_crimes
 from tests.crime.factory import ASB, crime_id, csv_bytes, row
 
 runner = CliRunner()

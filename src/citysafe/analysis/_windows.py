@@ -16,19 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from citysafe.months import month_label
+
 __all__ = ["MonthLeftOut", "Window", "month_label", "window"]
-
-
-def month_label(month: int) -> str:
-    """``"YYYY-MM"`` of a month index ``year * 12 + month - 1``.
-
-    Examples
-    --------
-    >>> month_label(2019 * 12 + 0)
-    '2019-01'
-    """
-    month = int(month)
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)

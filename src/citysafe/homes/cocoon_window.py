@@ -37,6 +37,7 @@ from citysafe.crime.models import MAPPED
 from citysafe.homes.errors import HomesError
 from citysafe.homes.models import ProgrammeSettings
 from citysafe.homes.models_requests import ReportedBurglary
+from citysafe.months import month_index
 
 __all__ = [
     "BURGLARIES",
@@ -146,14 +147,10 @@ def window_bands(table: NearRepeat, *, alpha: float = 0.05) -> tuple[int, int] |
     return space, time
 
 
-def _month_index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
 def _burglary_events(session: Session, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if source == "police.uk":
         rows = session.execute(text(BURGLARIES), {"mapped": MAPPED}).all()
-        times = np.array([_month_index(r[2]) for r in rows], dtype=np.int64)
+        times = np.array([month_index(r[2]) for r in rows], dtype=np.int64)
         xy = np.array([(r[3], r[4]) for r in rows], dtype=float).reshape(-1, 2)
     else:
         rows = session.execute(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from citysafe.crime.models import MAPPED
 from citysafe.crime.vocabulary import CODE_BY_NAME
 from citysafe.geo import to_bng
-from citysafe.schemes.arrays import month_index, month_label
+from citysafe.months import month_index, month_label
 
 
 class SelectionError(ValueError):

@@ -16,14 +16,6 @@ from citysafe.crime.models import MAPPED
 from citysafe.crime.vocabulary import NAME_BY_CODE
 
 
-def month_index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
-def month_label(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 @dataclass(frozen=True)
 class CrimeArrays:
     """Map points and crimes of the store (or of one force).

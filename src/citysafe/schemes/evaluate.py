@@ -22,8 +22,9 @@ from citysafe.analysis.costbenefit import CostBenefit, cost_benefit
 from citysafe.analysis.evaluation import Evaluation, evaluate
 from citysafe.crime.vocabulary import CODE_BY_NAME
 from citysafe.geo import to_wgs84
+from citysafe.months import month_index, month_label
 from citysafe.schemes import service
-from citysafe.schemes.arrays import CrimeArrays, load_crimes, month_index, month_label
+from citysafe.schemes.arrays import CrimeArrays, load_crimes
 from citysafe.schemes.models import Scheme
 
 DEFAULT_RINGS = (50.0, 100.0, 200.0, 400.0)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from citysafe.analysis._homes import HomesProgramme, homes_programme
 from citysafe.demo.models import DemoHousehold
-from citysafe.schemes.arrays import month_index
+from citysafe.months import month_index
 
 LINK = "burglaries linked to homes by Crime ID (the demo's recorded addresses)"
 
