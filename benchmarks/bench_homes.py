@@ -45,6 +45,7 @@ import sqlalchemy as sa
 from benchmarks.bench_ingest import Postgres
 from benchmarks.results import machine, write_section
 from citysafe import db
+from citysafe.audit.service import SYSTEM
 from citysafe.crime.service import ingest_paths
 from citysafe.geo import to_wgs84
 
@@ -258,7 +259,7 @@ def programme(url: str, rng: np.random.Generator, folder: Path, per_year: int) -
         session.execute(sa.insert(BurglaryLink), links)
         from citysafe.homes.outcomes import set_programme
 
-        set_programme(session, force_households=650_000.0)
+        set_programme(session, actor=SYSTEM, force_households=650_000.0)
     engine.dispose()
     return {"fitted": int(fitted.sum()), "crimes": len(crime_x), "linked": len(links)}
 

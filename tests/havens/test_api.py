@@ -205,3 +205,13 @@ def test_export_and_import_through_the_api(client, people, session):
         headers=staff,
     ).json()
     assert updated["updated"] == 1
+
+
+def test_only_the_roles_that_may_site_venues_run_the_solver_from_the_page(client, people):
+    assert client.get("/havens/coverage?k=3", headers=people["viewer"].headers).status_code == 403
+    assert (
+        "Recommend sites"
+        not in client.get("/havens/coverage", headers=people["viewer"].headers).text
+    )
+    page = client.get("/havens/coverage", headers=people["analyst"].headers)
+    assert page.status_code == 200 and "Recommend sites" in page.text

@@ -186,3 +186,13 @@ def test_a_month_out_of_any_period_is_refused_not_a_crash(client, people, granby
         "/api/homes/outcomes?from=0000-01&to=0000-02", headers=people["viewer"].headers
     )
     assert answer.status_code == 422 and "year is 1900 to 2200" in answer.json()["detail"]
+
+
+def test_settings_left_out_keep_what_is_stored(client, people, granby):
+    manager = people["manager"].headers
+    first = client.put("/api/homes/settings", json={"cost_per_burglary": 3100}, headers=manager)
+    assert first.json() == {"force_households": None, "cost_per_burglary": 3100}
+    second = client.put("/api/homes/settings", json={"force_households": 600000}, headers=manager)
+    assert second.json() == {"force_households": 600000, "cost_per_burglary": 3100}
+    negative = client.put("/api/homes/settings", json={"cost_per_burglary": -1}, headers=manager)
+    assert negative.status_code == 422

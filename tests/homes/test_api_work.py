@@ -229,3 +229,42 @@ def test_a_day_is_planned_audited_and_claimed_against(client, people, programme)
     assert paid.json()["outcome"] == "paid"
     claims = client.get("/api/homes/claims/summary", headers=people["analyst"].headers).json()
     assert claims["jobs_installed"] == 1 and claims["paid"]["jobs_with_claim"] == 1
+
+
+def test_a_referrer_with_another_role_still_refers_only_for_their_agency(
+    app, client, people, programme, engine
+):
+    from citysafe.accounts import service as accounts
+    from citysafe.accounts.roles import AgencyKind
+
+    with db.session_scope(engine) as session:
+        police = accounts.ensure_agency(session, "Test Police", AgencyKind.POLICE)
+        user = accounts.create_user(
+            session,
+            username="dual",
+            display_name="Dual Role",
+            agency=police,
+            roles=["caseworker", "analyst"],
+            password="correct horse battery staple",
+        )
+        token, _ = accounts.create_api_token(session, user, "tests", app.state.secret)
+    headers = {"Authorization": f"Bearer {token}"}
+    sent = client.post(
+        "/api/homes/requests", json=referral(referral=None) | {"channel": "staff"}, headers=headers
+    )
+    assert sent.status_code == 201, sent.text
+    assert set(sent.json()) == {"id", "status", "eligible", "priority", "reason"}
+    [made] = client.get("/api/homes/requests", headers=people["manager"].headers).json()
+    assert made["channel"] == "agency" and made["agency_id"] == user.agency_id
+
+
+def test_reading_requests_is_audited(client, people, programme, engine):
+    client.post("/api/homes/requests", json=referral(), headers=people["caseworker"].headers)
+    client.get("/api/homes/requests", headers=people["coordinator"].headers)
+    with db.session_scope(engine) as session:
+        reads = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.record_type == "homes_request", AuditEntry.action == "read"
+            )
+        ).all()
+    assert [r.username for r in reads] == ["coordinator"]

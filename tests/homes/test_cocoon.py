@@ -80,7 +80,7 @@ def store_reports(session, x, y, days, start=date(2023, 1, 1)):
     session.flush()
 
 
-def test_the_analysis_finds_a_planted_near_repeat_window(session):
+def test_the_analysis_finds_a_planted_near_repeat_window(session, actor):
     rng = np.random.default_rng(8)
     x, y = 333_000 + rng.uniform(0, 5000, 400), 389_000 + rng.uniform(0, 5000, 400)
     days = rng.integers(0, 365, 400)
@@ -92,7 +92,7 @@ def test_the_analysis_finds_a_planted_near_repeat_window(session):
         np.concatenate([y, y[:100] + far * np.sin(angle)]),
         np.concatenate([days, days[:100] + rng.integers(0, 13, 100)]),
     )
-    found = service.analyse_window(session, source="reports")
+    found = service.analyse_window(session, actor=actor, source="reports")
     assert found.found and found.burglaries == 500 and found.unit == "days"
     assert (found.window.distance_m, found.window.days) == (200.0, 14)
     assert (
@@ -104,7 +104,7 @@ def test_the_analysis_finds_a_planted_near_repeat_window(session):
     assert stored == found.window and stored.label == "200 m / 14 days (near-repeat analysis)"
 
 
-def test_random_burglaries_give_no_window_and_the_default_is_stored(session):
+def test_random_burglaries_give_no_window_and_the_default_is_stored(session, actor):
     rng = np.random.default_rng(3)
     store_reports(
         session,
@@ -112,7 +112,7 @@ def test_random_burglaries_give_no_window_and_the_default_is_stored(session):
         389_000 + rng.uniform(0, 5000, 500),
         rng.integers(0, 365, 500),
     )
-    found = service.analyse_window(session, source="reports")
+    found = service.analyse_window(session, actor=actor, source="reports")
     assert not found.found and not found.table.window()[0, 0]
     window = service.cocoon_window(session)
     assert (window.distance_m, window.days, window.analysed) == (200.0, 28, False)
@@ -122,14 +122,14 @@ def test_random_burglaries_give_no_window_and_the_default_is_stored(session):
     )
 
 
-def test_no_burglaries_give_the_default_and_bad_settings_are_refused(session):
-    found = service.analyse_window(session)
+def test_no_burglaries_give_the_default_and_bad_settings_are_refused(session, actor):
+    found = service.analyse_window(session, actor=actor)
     assert (found.found, found.burglaries) == (False, 0)
     assert found.table.observed.sum() == 0
     with pytest.raises(service.HomesError, match="source must be one of"):
-        service.analyse_window(session, source="rumour")
+        service.analyse_window(session, actor=actor, source="rumour")
     with pytest.raises(service.HomesError, match="space_bands"):
-        service.analyse_window(session, space_bands=[200, 100])
+        service.analyse_window(session, actor=actor, space_bands=[200, 100])
 
 
 def ingest_burglaries(engine, tmp_path, crimes):
@@ -146,7 +146,7 @@ def ingest_burglaries(engine, tmp_path, crimes):
     ingest_paths(engine, [tmp_path / "crimes"])
 
 
-def test_the_analysis_of_police_uk_months_gives_the_window_in_days(engine, tmp_path):
+def test_the_analysis_of_police_uk_months_gives_the_window_in_days(engine, tmp_path, actor):
     rng = np.random.default_rng(5)
     x, y = 333_000 + rng.uniform(0, 5000, 300), 389_000 + rng.uniform(0, 5000, 300)
     months = rng.integers(0, 24, 300)
@@ -159,7 +159,7 @@ def test_the_analysis_of_police_uk_months_gives_the_window_in_days(engine, tmp_p
     from citysafe import db
 
     with db.session_scope(engine) as session:
-        found = service.analyse_window(session)
+        found = service.analyse_window(session, actor=actor)
         assert found.found and found.unit == "months" and found.burglaries == 400
         assert (found.window.distance_m, found.window.days) == (100.0, 31)
         assert "0 to 100 m and same month" in found.window.source

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
+from citysafe.audit.service import SYSTEM
 from citysafe.homes import service
 from citysafe.homes.cli import app
 from citysafe.homes.costs import SEED_COST, programme_costs
@@ -106,7 +107,7 @@ def test_outcomes_carry_costs_and_savings(fitted):
 
 def test_the_cost_of_a_burglary_comes_from_the_settings_or_the_unit_costs(session):
     assert service.burglary_cost(session).amount == SEED_COST
-    service.set_programme(session, force_households=1000.0, cost_per_burglary=3100.0)
+    service.set_programme(session, actor=SYSTEM, force_households=1000.0, cost_per_burglary=3100.0)
     setting = service.burglary_cost(session)
     assert setting.amount == 3100.0 and "settings" in setting.reference
     heeks = service.burglary_cost(session, "unit-costs")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from citysafe.accounts.roles import Role
 from citysafe.audit import service as audit
 from citysafe.havens import service
-from citysafe.havens.api_venues import RUNS, RecordPath, actor_of, refusals
+from citysafe.havens.api_venues import ANALYSIS, RUNS, RecordPath, actor_of, refusals
 from citysafe.havens.hours import parse_spans
 from citysafe.havens.schemas import (
     ID_MAX,
@@ -34,7 +34,6 @@ from citysafe.web.uploads import public_message, saved_upload
 
 router = APIRouter(tags=["havens"])
 DbSession = Annotated[Session, Depends(get_session)]
-ANALYSIS = (Role.ANALYST, Role.COORDINATOR, Role.ADMIN, Role.MANAGER)
 MAX_UPLOAD = 20 * 1024 * 1024
 
 

@@ -44,6 +44,12 @@ from citysafe.web.deps import client_address, current_caller, get_session
 router = APIRouter(tags=["havens"])
 DbSession = Annotated[Session, Depends(get_session)]
 RUNS = (Role.COORDINATOR, Role.ADMIN)  # who runs the network day to day
+ANALYSIS = (
+    Role.ANALYST,
+    Role.COORDINATOR,
+    Role.ADMIN,
+    Role.MANAGER,
+)  # who may run the siting solver
 RecordPath = Annotated[int, Path(ge=1, le=ID_MAX, description="a record's number")]
 
 

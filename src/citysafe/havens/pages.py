@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from citysafe.audit import service as audit
 from citysafe.havens import hours as hours_
 from citysafe.havens import service
-from citysafe.havens.api_venues import RUNS, RecordPath, actor_of
+from citysafe.havens.api_venues import ANALYSIS, RUNS, RecordPath, actor_of
 from citysafe.havens.coverage import RADII
 from citysafe.havens.schemas import ID_MAX
 from citysafe.havens.vocabulary import (
@@ -270,8 +270,13 @@ def coverage_page(
     k: Annotated[int | None, Query(ge=1, le=50)] = None,
     radius: Annotated[float, Query(ge=10, le=1000)] = 100.0,
 ):
-    """Coverage by hour; with ``k``, the k map points that would add the most coverage."""
+    """Coverage by hour; with ``k``, the k map points that would add the most coverage
+    (solving that is for the roles that may run the siting solver, as its API)."""
     error, found, sites = None, None, None
+    roles = current_caller(request).roles or set()
+    may_site = bool(roles & {r.value for r in ANALYSIS})
+    if k is not None and not may_site:
+        raise HTTPException(403, "recommending sites is for analysts, coordinators and managers")
     try:
         found = service.network_coverage(session, profile=profile)
         if k is not None:
@@ -291,6 +296,7 @@ def coverage_page(
             "radius": radius,
             "radii": RADII,
             "weekdays": hours_.WEEKDAYS,
+            "may_site": may_site,
         },
         error,
     )

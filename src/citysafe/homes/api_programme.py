@@ -214,16 +214,16 @@ def set_cost(
 @router.put("/api/homes/settings")
 @allow(*RUNS)
 def put_settings(request: Request, session: DbSession, body: SettingsIn) -> dict:
-    """The force area's households (for its burglary rate) and the cost of one burglary."""
+    """The force area's households (for its burglary rate) and the cost of one burglary;
+    a value left out keeps what is stored."""
     with refusals():
         found = service.set_programme(
             session,
+            actor=actor_of(request),
             force_households=body.force_households,
             cost_per_burglary=body.cost_per_burglary,
         )
-    commit_audited(
-        request, session, action="update", record_type="homes_settings", detail=body.model_dump()
-    )
+    session.commit()
     return {
         "force_households": found.force_households,
         "cost_per_burglary": found.cost_per_burglary,

@@ -17,7 +17,15 @@ from pydantic import BaseModel, Field
 
 from citysafe.accounts.roles import AgencyKind, Role
 from citysafe.homes import service
-from citysafe.homes.api_common import RUNS, WORKS, DbSession, RecordPath, actor_of, refusals
+from citysafe.homes.api_common import (
+    RUNS,
+    WORKS,
+    DbSession,
+    RecordPath,
+    actor_of,
+    refusals,
+    works_in_programme,
+)
 from citysafe.homes.models_requests import Request as HomesRequest
 from citysafe.homes.schemas import Day
 from citysafe.web.access import ANY_STAFF, allow
@@ -108,15 +116,15 @@ def create_request(request: Request, session: DbSession, body: RequestIn) -> dic
     unless another is named); the eligibility rules decide it at once when the home is known."""
     caller = current_caller(request)
     values = body.model_dump()
-    if body.channel == "agency" and body.agency_id is None:
-        values["agency_id"] = caller.user.agency_id
-    if set(caller.roles or ()) <= {Role.CASEWORKER.value}:
+    staff = works_in_programme(request)
+    if body.channel == "agency" and body.agency_id is None or not staff:
+        # a referrer outside the programme refers for their own agency, never as staff
         values["channel"], values["agency_id"] = "agency", caller.user.agency_id
     with refusals():
         found = service.submit_request(session, actor=actor_of(request), **values)
     session.commit()
     answer = request_read(found)
-    if set(caller.roles or ()) <= {Role.CASEWORKER.value}:
+    if not staff:
         # a referrer learns the decision on their referral, nothing about the household's record
         answer = {k: answer[k] for k in ("id", "status", "eligible", "priority", "reason")}
     return answer
@@ -125,19 +133,33 @@ def create_request(request: Request, session: DbSession, body: RequestIn) -> dic
 @router.get("/api/homes/requests")
 @allow(*WORKS)
 def list_requests(
+    request: Request,
     session: DbSession,
     status: Annotated[str | None, Query(max_length=12)] = None,
     channel: Annotated[str | None, Query(max_length=8)] = None,
 ) -> list[dict]:
+    """Requests with the residents' contact details (an audited read)."""
     with refusals():
-        return [request_read(r) for r in service.requests(session, status=status, channel=channel)]
+        found = service.requests(session, status=status, channel=channel)
+    commit_audited(
+        request,
+        session,
+        action="read",
+        record_type="homes_request",
+        detail={"status": status, "channel": channel, "shown": len(found)},
+    )
+    return [request_read(r) for r in found]
 
 
 @router.get("/api/homes/requests/{request_id}")
 @allow(*WORKS)
-def get_request(session: DbSession, request_id: RecordPath) -> dict:
+def get_request(request: Request, session: DbSession, request_id: RecordPath) -> dict:
     with refusals():
-        return request_read(service.request(session, request_id))
+        found = service.request(session, request_id)
+    commit_audited(
+        request, session, action="read", record_type="homes_request", record_id=request_id
+    )
+    return request_read(found)
 
 
 @router.post("/api/homes/requests/{request_id}/decision")
@@ -195,14 +217,8 @@ def run_cocoon(request: Request, session: DbSession, body: CocoonIn) -> dict:
 def analyse(request: Request, session: DbSession, body: AnalysisIn) -> dict:
     """Set the cocoon window from a near-repeat analysis of the burglaries held."""
     with refusals():
-        found = service.analyse_window(session, **body.model_dump())
-    commit_audited(
-        request,
-        session,
-        action="update",
-        record_type="homes_settings",
-        detail={"cocoon_window": found.window.as_dict()},
-    )
+        found = service.analyse_window(session, actor=actor_of(request), **body.model_dump())
+    session.commit()
     return found.as_dict()
 
 

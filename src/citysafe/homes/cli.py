@@ -254,7 +254,7 @@ def settings(
         None, help="Households in the force area (for its burglary rate)."
     ),
     cost_per_burglary: float = typer.Option(
-        None, help="Pounds saved per burglary prevented (default 2300, the seed's figure)."
+        None, help="Pounds saved per burglary prevented (from the seed's £2,300)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the settings as JSON."),
 ) -> None:
@@ -265,26 +265,12 @@ def settings(
             try:
                 service.set_programme(
                     session,
-                    force_households=current["force_households"]
-                    if force_households is None
-                    else force_households,
-                    cost_per_burglary=current["cost_per_burglary"]
-                    if cost_per_burglary is None
-                    else cost_per_burglary,
+                    actor=_actor(),
+                    force_households=force_households,
+                    cost_per_burglary=cost_per_burglary,
                 )
             except service.HomesError as error:
                 _fail(error)
-            audit.record(
-                session,
-                actor=_actor(),
-                action="update",
-                record_type="homes_settings",
-                record_id=1,
-                detail={
-                    "force_households": force_households,
-                    "cost_per_burglary": cost_per_burglary,
-                },
-            )
             current = service.programme_settings(session)
     if as_json:
         typer.echo(json.dumps(current, indent=2))
@@ -406,7 +392,7 @@ def cocoon(
             analysis = None
             if analyse:
                 analysis = service.analyse_window(
-                    session, source=source, permutations=permutations, seed=seed
+                    session, actor=_actor(), source=source, permutations=permutations, seed=seed
                 )
             run = service.apply_cocoon(session, on=day, since=first, actor=_actor())
         except service.HomesError as error:

@@ -43,7 +43,7 @@ from citysafe.havens.extent import partnership_extent
 from citysafe.homes.cocoon_window import BURGLARIES, CocoonWindow, cocoon_window
 from citysafe.homes.eligibility import decide
 from citysafe.homes.errors import HomesError
-from citysafe.homes.models import Household, Job, JobEvent, TargetArea
+from citysafe.homes.models import OPEN_STATUSES, Household, Job, JobEvent, TargetArea
 from citysafe.homes.models_requests import CocoonMove, ReportedBurglary
 from citysafe.homes.places import location_in_britain
 
@@ -53,8 +53,6 @@ __all__ = [
     "apply_cocoon",
     "report_burglary",
 ]
-
-OPEN_JOB = ("requested", "scheduled", "visited", "no access")
 
 
 def report_burglary(
@@ -170,7 +168,7 @@ class _Homes:
 def _eligible_homes(session: Session) -> _Homes:
     """Unprotected eligible homes: in a target area or holding an open job; none installed."""
     installed = select(Job.household_id).where(Job.status == "installed")
-    with_open_job = select(Job.household_id).where(Job.status.in_(OPEN_JOB))
+    with_open_job = select(Job.household_id).where(Job.status.in_(OPEN_STATUSES))
     open_job = set(session.scalars(with_open_job))
     rows = session.execute(
         select(Household.id, Household.easting, Household.northing, TargetArea.name)

@@ -33,7 +33,10 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from citysafe.analysis.nearrepeat import NearRepeat, near_repeat
+from citysafe.audit import service as audit
+from citysafe.audit.service import Actor
 from citysafe.crime.models import MAPPED
+from citysafe.homes.costs import SEED_COST
 from citysafe.homes.errors import HomesError
 from citysafe.homes.models import ProgrammeSettings
 from citysafe.homes.models_requests import ReportedBurglary
@@ -166,6 +169,7 @@ def _burglary_events(session: Session, source: str) -> tuple[np.ndarray, np.ndar
 def analyse_window(
     session: Session,
     *,
+    actor: Actor,
     source: str = "police.uk",
     space_bands: Sequence[float] | None = None,
     time_bands: Sequence[int] | None = None,
@@ -227,6 +231,14 @@ def analyse_window(
             f"{permutations} permutations, seed {seed})",
         )
     _store_window(session, window)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        record_type="homes_settings",
+        record_id=1,
+        detail={"cocoon_window": window.as_dict()},
+    )
     return WindowAnalysis(window, bands is not None, len(x), unit, alpha, table)
 
 
@@ -234,7 +246,7 @@ def _store_window(session: Session, window: CocoonWindow) -> None:
     settings = session.get(ProgrammeSettings, 1)
     if settings is None:
         # the programme's other settings keep their defaults (see outcomes.set_programme)
-        settings = ProgrammeSettings(id=1, cost_per_burglary=2300.0)
+        settings = ProgrammeSettings(id=1, cost_per_burglary=SEED_COST)
         session.add(settings)
     settings.cocoon_distance_m = window.distance_m
     settings.cocoon_days = window.days

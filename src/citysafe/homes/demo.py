@@ -140,7 +140,7 @@ def load_demo(session: Session, city: DemoCity, *, seed: int = 0) -> DemoLoad:
     home_id = {int(u) - 100_000_000: i for u, i in id_of.items()}
     for k, name in enumerate(city.neighbourhoods):
         add_target_area(session, name=name, area_kind="neighbourhood", area_code=f"HOOD{k + 1}")
-    set_programme(session, force_households=float(len(homes)))
+    set_programme(session, actor=SYSTEM, force_households=float(len(homes)))
     stock_catalogue(session)
     installed = _installs(session, city, programme, home_id, now)
     links = _links(session, city, programme, home_id)

@@ -229,9 +229,6 @@ def _requests(session: Session, rng: np.random.Generator) -> int:
             postcode="DM9 9ZZ",
             phone="0151 000 0001",
             email=None,
-            lon=None,
-            lat=None,
-            tenure=None,
             note="Heard about the scheme at the community centre",
             actor=SYSTEM,
         )

@@ -17,7 +17,15 @@ from citysafe.audit import service as audit
 from citysafe.audit.service import Actor
 from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.households import household
-from citysafe.homes.models import JOB_STATUSES, CatalogueItem, Job, JobEvent, JobItem, Team
+from citysafe.homes.models import (
+    JOB_STATUSES,
+    OPEN_STATUSES,
+    CatalogueItem,
+    Job,
+    JobEvent,
+    JobItem,
+    Team,
+)
 
 __all__ = [
     "CATALOGUE",
@@ -151,7 +159,7 @@ def request_job(
     open_job = session.scalar(
         select(Job.id).where(
             Job.household_id == household_id,
-            Job.status.in_(("requested", "scheduled", "visited", "no access")),
+            Job.status.in_(OPEN_STATUSES),
         )
     )
     if open_job is not None:

@@ -11,8 +11,6 @@ from citysafe.homes.models import Household, Job, Team
 
 __all__ = ["Coverage", "HouseholdPage", "coverage_today", "find_households", "jobs_of", "teams"]
 
-OPEN = ("requested", "scheduled", "visited", "no access")
-
 
 @dataclass(frozen=True)
 class HouseholdPage:

@@ -27,6 +27,7 @@ from citysafe.db import Base
 
 __all__ = [
     "JOB_STATUSES",
+    "OPEN_STATUSES",
     "TENURES",
     "BurglaryLink",
     "CatalogueItem",
@@ -49,6 +50,8 @@ JOB_STATUSES = (
     "no access",
     "cancelled",
 )
+# a job still to be done: the household holds no other while one of these is open
+OPEN_STATUSES = ("requested", "scheduled", "visited", "no access")
 
 
 class TargetArea(Base):

@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from citysafe.analysis._homes import HomeRate, HomesProgramme, homes_programme
 from citysafe.analysis._savings import ProgrammeSavings, savings_of_programme
-from citysafe.homes.costs import BurglaryCost, ProgrammeCosts, burglary_cost, programme_costs
+from citysafe.audit import service as audit
+from citysafe.audit.service import Actor
+from citysafe.homes.costs import (
+    SEED_COST,
+    BurglaryCost,
+    ProgrammeCosts,
+    burglary_cost,
+    programme_costs,
+)
 from citysafe.homes.errors import HomesError
 from citysafe.homes.models import BurglaryLink, Household, Job, ProgrammeSettings
 from citysafe.homes.months import month_index as _index
@@ -354,25 +362,40 @@ def programme_settings(session: Session) -> dict:
     settings = session.get(ProgrammeSettings, 1)
     return {
         "force_households": None if settings is None else settings.force_households,
-        "cost_per_burglary": 2300.0 if settings is None else settings.cost_per_burglary,
+        "cost_per_burglary": SEED_COST if settings is None else settings.cost_per_burglary,
     }
 
 
 def set_programme(
-    session: Session, *, force_households: float | None = None, cost_per_burglary: float = 2300.0
+    session: Session,
+    *,
+    actor: Actor,
+    force_households: float | None = None,
+    cost_per_burglary: float | None = None,
 ) -> ProgrammeSettings:
-    """The force area's households (for its burglary rate) and the cost of a burglary."""
+    """Set the force area's households (for its burglary rate) and the cost of a burglary;
+    a value not given keeps what is stored (the cost starts at the seed's £2,300)."""
     if force_households is not None and force_households <= 0:
         raise HomesError(f"force area households must be above 0, got {force_households:g}")
-    if cost_per_burglary < 0:
+    if cost_per_burglary is not None and cost_per_burglary < 0:
         raise HomesError(f"the cost of a burglary cannot be negative, got {cost_per_burglary:g}")
     settings = session.get(ProgrammeSettings, 1)
     if settings is None:
-        settings = ProgrammeSettings(id=1)
+        settings = ProgrammeSettings(id=1, cost_per_burglary=SEED_COST)
         session.add(settings)
-    settings.force_households = force_households
-    settings.cost_per_burglary = cost_per_burglary
+    if force_households is not None:
+        settings.force_households = force_households
+    if cost_per_burglary is not None:
+        settings.cost_per_burglary = cost_per_burglary
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        record_type="homes_settings",
+        record_id=1,
+        detail={"force_households": force_households, "cost_per_burglary": cost_per_burglary},
+    )
     return settings
 
 

@@ -26,6 +26,7 @@ from citysafe.homes.api_common import (
     works_in_programme,
 )
 from citysafe.homes.errors import HomesError, NotFound
+from citysafe.homes.models import OPEN_STATUSES
 from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.render import render
 
@@ -165,6 +166,7 @@ def job_context(session, job_id: int) -> dict:
         "catalogue": service.catalogue(session),
         "teams": lookup.teams(session),
         "actions": ACTIONS,
+        "open_statuses": OPEN_STATUSES,
         "today": date.today(),
         "audit": service.job_audit(session, job_id=job_id),
         "checklist": service.CHECKLIST,

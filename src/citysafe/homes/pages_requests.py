@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 
+from citysafe.audit import service as audit
 from citysafe.audit.service import Actor
 from citysafe.homes import service
-from citysafe.homes.api_common import WORKS, DbSession, RecordPath, actor_of
+from citysafe.homes.api_common import WORKS, DbSession, RecordPath, actor_of, works_in_programme
 from citysafe.homes.api_requests import REFERS
 from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.models import TENURES
@@ -113,20 +114,22 @@ def refer(
     note: Optional = "",
 ):
     caller = current_caller(request)
+    staff = works_in_programme(request)
     form = {"contact_name": contact_name, "address": address, "postcode": postcode}
     form |= {"phone": phone, "email": email, "referral": referral, "note": note}
     form |= {"lon": lon, "lat": lat, "tenure": tenure}
     try:
         made = service.submit_request(
             session,
-            channel="agency" if referral else "staff",
+            # a referrer outside the programme refers for their own agency, never as staff
+            channel="agency" if referral or not staff else "staff",
             contact_name=contact_name,
             address=address,
             postcode=postcode,
             phone=phone or None,
             email=email or None,
             referral=referral or None,
-            agency_id=caller.user.agency_id if referral else None,
+            agency_id=caller.user.agency_id if referral or not staff else None,
             lon=_number(lon, "longitude"),
             lat=_number(lat, "latitude"),
             tenure=tenure or None,
@@ -156,6 +159,14 @@ def requests_page(
         found = service.requests(session, status=status or None)
     except HomesError as error:
         return page(request, "homes/requests.html", {"found": [], "status": status}, str(error))
+    audit.record(
+        session,
+        actor=actor_of(request),
+        action="read",
+        record_type="homes_request",
+        detail={"status": status, "shown": len(found)},
+    )
+    session.commit()
     context = {"found": found, "status": status, "tenures": TENURES}
     return page(request, "homes/requests.html", context)
 

@@ -40,7 +40,7 @@ from citysafe.homes.areas import target_area_of
 from citysafe.homes.eligibility import STANDARD_PRIORITY, Decision, decide
 from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.households import address_key
-from citysafe.homes.models import TENURES, Household, Job, TargetArea
+from citysafe.homes.models import OPEN_STATUSES, TENURES, Household, Job, TargetArea
 from citysafe.homes.models_requests import CHANNELS, REFERRALS, REQUEST_STATUSES, Request
 from citysafe.homes.places import location_in_britain
 
@@ -55,7 +55,6 @@ __all__ = [
     "withdraw_request",
 ]
 
-OPEN_JOB = ("requested", "scheduled", "visited", "no access")
 UNPLACED = (
     "the address is not among the programme's households: a coordinator will check it "
     "and place it (its location and tenure are needed to add it)"
@@ -246,12 +245,13 @@ def submit_public_request(
     actor: Actor,
     phone: str | None = None,
     email: str | None = None,
-    lon: float | None = None,
-    lat: float | None = None,
-    tenure: str | None = None,
     note: str | None = None,
 ) -> RequestReceipt:
-    """The public form: a resident's request, answered with a receipt and nothing more."""
+    """The public form: a resident's request, answered with a receipt and nothing more.
+
+    It never adds a household: an address the programme does not hold waits,
+    ``new``, for a coordinator to place it.
+    """
     made = submit_request(
         session,
         channel="public",
@@ -261,9 +261,6 @@ def submit_public_request(
         actor=actor,
         phone=phone,
         email=email,
-        lon=lon,
-        lat=lat,
-        tenure=tenure,
         note=note,
     )
     if made.status == "accepted":
@@ -379,7 +376,7 @@ def _job_for(
     """The household's open job (raised to the request's priority if more urgent), or a new one."""
     found = session.scalar(
         select(Job)
-        .where(Job.household_id == household.id, Job.status.in_(OPEN_JOB))
+        .where(Job.household_id == household.id, Job.status.in_(OPEN_STATUSES))
         .order_by(Job.id)
         .limit(1)
     )

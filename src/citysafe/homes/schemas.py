@@ -105,7 +105,7 @@ class CostIn(BaseModel):
 
 class SettingsIn(BaseModel):
     force_households: float | None = Field(None, gt=0, le=1e9)
-    cost_per_burglary: Money = 2300.0
+    cost_per_burglary: Money | None = None
 
 
 class JobRequestIn(BaseModel):
