@@ -327,17 +327,13 @@ def _evaluate_demo_schemes(engine) -> None:
 def _serve(url: str, host: str, port: int, *, demo: bool) -> None:
     import uvicorn
 
-    from citysafe.config import Settings
     from citysafe.web.app import create_app
     from citysafe.web.secrets import ConfigError
 
     settings = get_settings().model_copy(update={"database_url": url})
     try:
         web = create_app(settings, demo=demo)
-    except ConfigError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from None
-    except db.SchemaError as error:
+    except (ConfigError, db.SchemaError) as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
     if demo:
@@ -351,7 +347,6 @@ def _serve(url: str, host: str, port: int, *, demo: bool) -> None:
         for login in logins:
             table.add_row(login.role, login.username, login.password)
         out.print(table)
-    assert isinstance(settings, Settings)
     out.print(f"citysafe is at [bold]http://{host}:{port}/[/bold] (Ctrl-C stops it)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

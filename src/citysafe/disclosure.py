@@ -51,7 +51,6 @@ __all__ = [
 
 SMALLEST_SHOWN = 5  # counts from 1 to SMALLEST_SHOWN - 1 are hidden
 HIDDEN = "[c]"
-TOTAL = "Total"
 
 
 @dataclass(frozen=True)

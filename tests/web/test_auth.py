@@ -191,3 +191,11 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client, peopl
     refused = client.post("/api/users", headers=headers, json=body)
     assert refused.status_code == 422 and "NUL" in refused.json()["detail"]
     assert client.get("/api/audit?username=%00", headers=headers).status_code == 422
+
+
+def test_a_page_asks_for_sign_in_and_comes_back_with_its_whole_query(client, people):
+    response = client.get("/map?month=2024-01&mode=grid", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/map%3Fmonth%3D2024-01%26mode%3Dgrid"
+    done = sign_in(client, "analyst", next="/map?month=2024-01&mode=grid")
+    assert done.headers["location"] == "/map?month=2024-01&mode=grid"

@@ -22,6 +22,3 @@ class AgencyKind(StrEnum):
     YOUTH = "youth service"
     VOLUNTARY = "voluntary sector"
     BUSINESS = "business"
-
-
-STAFF_ROLES = frozenset(Role)

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import stats
 
 from citysafe.analysis._arrays import as_ints, month_number
+from citysafe.analysis._coverage import programme_coverage
 from citysafe.analysis._poisson import (
     RateRatio,
     mantel_haenszel_rate_ratio,
@@ -203,14 +204,12 @@ def homes_programme(
     if len(group) != len(installed):
         raise ValueError(f"stratum must have one entry per home ({len(installed)})")
     months = last - first + 1
-    calendar = np.arange(first, last + 1)
     fitted = installed >= 0
     # per month x group: homes protected and homes in all
+    coverage = programme_coverage(installed, group, first_month=first, last_month=last)
     groups, group_index = np.unique(group, return_inverse=True)
-    homes = np.bincount(group_index, minlength=len(groups)).astype(float)
-    protected_homes = np.stack(
-        [np.bincount(group_index, fitted & (installed <= m), len(groups)) for m in calendar]
-    )
+    homes = coverage.households.astype(float)
+    protected_homes = coverage.protected.astype(float)
     keep = (home >= 0) & (month >= first) & (month <= last)
     home, month = home[keep], month[keep]
     is_protected = fitted[home] & (installed[home] <= month)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +26,7 @@ from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.charts import month_chart, month_label
 from citysafe.web.deps import commit_audited, get_session
 from citysafe.web.render import render
+from citysafe.web.uploads import public_message, saved_upload
 
 router = APIRouter()
 DbSession = Annotated[Session, Depends(get_session)]
@@ -144,15 +144,15 @@ def import_areas(
     name_field: Annotated[str | None, Form(max_length=64)] = None,
 ) -> ImportRead:
     """Import a boundary file (as ``citysafe areas import``); importing again updates."""
-    name = Path(file.filename or "upload").name
-    with tempfile.TemporaryDirectory(prefix="citysafe-areas-") as folder:
-        path = _unpack(file, Path(folder), name)
+    with saved_upload(file, default_name="upload", suffixes=(), limit=MAX_UPLOAD) as saved:
+        name = saved.name
+        path = _shapefile(saved) if saved.suffix.lower() == ".zip" else saved
         try:
             report = service.import_boundaries(
                 session, path, kind=kind, code_field=code_field, name_field=name_field
             )
         except service.BoundaryError as error:
-            raise HTTPException(422, str(error).replace(folder + "/", "")) from None
+            raise HTTPException(422, public_message(error, path)) from None
     commit_audited(
         request,
         session,
@@ -164,17 +164,9 @@ def import_areas(
     return ImportRead(**{**report.as_dict(), "path": name})
 
 
-def _unpack(upload: UploadFile, folder: Path, name: str) -> Path:
-    """Save the upload; a zip gives the one .shp inside it (with its .dbf, .shx, .prj)."""
-    target, size = folder / name, 0
-    with target.open("wb") as out:
-        while chunk := upload.file.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                raise HTTPException(413, f"{name}: larger than {MAX_UPLOAD >> 20} MB")
-            out.write(chunk)
-    if target.suffix.lower() != ".zip":
-        return target
+def _shapefile(target: Path) -> Path:
+    """The one .shp inside an uploaded zip (with its .dbf, .shx, .prj), unpacked beside it."""
+    folder, name = target.parent, target.name
     try:
         with zipfile.ZipFile(target) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]

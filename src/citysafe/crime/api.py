@@ -42,7 +42,7 @@ class CrimeMapRead(BaseModel):
 
 
 def _not_found(error: LookupError) -> HTTPException:
-    return HTTPException(404, str(error).strip("'\""))
+    return HTTPException(404, str(error))
 
 
 @router.get("/api/crimes/summary", response_model=service.CrimeSummary)

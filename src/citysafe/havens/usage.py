@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from citysafe import disclosure
 from citysafe.audit import service as audit
 from citysafe.audit.service import Actor
+from citysafe.crime.service import months_between
 from citysafe.havens import hours as hours_
 from citysafe.havens.errors import HavenError
 from citysafe.havens.models import Nomination, Use, Venue
@@ -141,15 +142,6 @@ class UsageSummary:
         }
 
 
-def _months_between(first: str, last: str) -> list[str]:
-    year, month = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def monthly_summary(session: Session, *, months: int | None = None) -> UsageSummary:
     """Uses in each month from the first (or the latest ``months``) to the last with any."""
     rows = session.execute(
@@ -158,7 +150,7 @@ def monthly_summary(session: Session, *, months: int | None = None) -> UsageSumm
     if not rows:
         return UsageSummary([], {}, {}, [], 0)
     labelled = [(month_of(at), reason, name) for at, reason, name in rows]
-    span = _months_between(min(m for m, *_ in labelled), max(m for m, *_ in labelled))
+    span = months_between(min(m for m, *_ in labelled), max(m for m, *_ in labelled))
     if months is not None:
         span = span[-months:]
     keep = set(span)

@@ -66,7 +66,7 @@ def dashboard(
     try:
         found = figures.headline_figures(session, force=force or None)
     except figures.UnknownName as error:
-        raise HTTPException(404, str(error).strip("'\"")) from None
+        raise HTTPException(404, str(error)) from None
     return render(
         request,
         "dashboard.html",
@@ -102,7 +102,7 @@ def crime_map(
         try:
             selection = maps.crimes_on_map(session, month=month, crime_type=crime_type)
         except figures.UnknownName as error:
-            raise HTTPException(404, str(error).strip("'\"")) from None
+            raise HTTPException(404, str(error)) from None
         query = {"month": month, "mode": mode, "cell": cell}
         if crime_type:
             query["crime_type"] = crime_type
