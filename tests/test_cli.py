@@ -126,8 +126,10 @@ def test_demo_build_only_builds_into_the_configured_database_and_exits(env):
     assert summary["forces"] == {"citysafe Demo Police": summary["total"]}
     assert len(summary["months"]) == 36 and summary["missing_months"] == []
     assert summary["total"] > 80_000
+    assert "full report: citysafe evaluate" in result.output  # the evidence on a fresh build
     again = runner.invoke(app, ["demo", "--build-only"])  # the same seed: nothing added
     assert again.exit_code == 0, again.output
+    assert "already built" in again.output and "full report" not in again.output
     assert json.loads(runner.invoke(app, ["crimes", "summary", "--json"]).stdout) == summary
 
 

@@ -255,7 +255,7 @@ def demo(
     """Build the demo city (if not built) and serve it, with a demo login for each role."""
     url = database or os.environ.get("CITYSAFE_DATABASE_URL") or DEMO_DATABASE_URL
     engine = _engine(url)
-    _build_demo_if_needed(
+    built = _build_demo_if_needed(
         engine,
         seed=seed,
         folder=folder,
@@ -263,23 +263,23 @@ def demo(
         url=url,
         force_build=rebuild or folder is not None,
     )
-    _evaluate_demo_schemes(engine)
+    if built:
+        _evaluate_demo_schemes(engine)
     if build_only:
         return
     _serve(url, host, port, demo=True)
 
 
-def _build_demo_if_needed(engine, *, seed, folder, scale, url, force_build) -> None:
-    from citysafe.demo.service import DemoError, build_demo, built_demo
+def _build_demo_if_needed(engine, *, seed, folder, scale, url, force_build) -> bool:
+    """Build unless this seed's city is built already; whether it built."""
+    from citysafe.demo.service import DemoError, build_demo, is_built
 
-    previous = built_demo(engine)
-    if (
-        previous is not None
-        and not force_build
-        and (previous.seed, previous.scale) == (seed, float(scale))
-    ):
-        out.print(f"demo city of seed {seed} already built in {url}")
-        return
+    if not force_build and is_built(engine, seed=seed, scale=scale):
+        out.print(
+            f"demo city of seed {seed} already built in {url} "
+            "(--rebuild to build it again and see the evidence engine's summary)"
+        )
+        return False
     started = time.perf_counter()
     with err.status("building the demo city") as status:
         try:
@@ -309,11 +309,11 @@ def _build_demo_if_needed(engine, *, seed, folder, scale, url, force_build) -> N
         "  planted effects: "
         + ", ".join(f"{name} {value:g}" for name, value in summary.effects.items())
     )
+    return True
 
 
 def _evaluate_demo_schemes(engine) -> None:
     """The evidence engine on the demo's planted schemes, as a newcomer's first sight of it."""
-    from citysafe.schemes import cli as schemes_cli
     from citysafe.schemes.evaluate import Settings, evaluate_scheme
     from citysafe.schemes.service import schemes
 

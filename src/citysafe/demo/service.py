@@ -273,12 +273,7 @@ def _refuse_to_mix(engine: Engine, seed: int, scale: float) -> None:
         previous = session.scalars(select(DemoBuild)).first()
         if previous is None:
             return
-        same = (
-            previous.seed == seed
-            and previous.scale == float(scale)
-            and previous.parameters.get("generator_version") == GENERATOR_VERSION
-        )
-        held = 0 if same else summarise(session).forces.get(FORCE, 0)
+        held = 0 if _same(previous, seed, scale) else summarise(session).forces.get(FORCE, 0)
     if held:
         raise DemoError(
             f"the database already holds the demo city of seed {previous.seed} at scale "
@@ -287,10 +282,24 @@ def _refuse_to_mix(engine: Engine, seed: int, scale: float) -> None:
         )
 
 
+def _same(build: DemoBuild, seed: int, scale: float) -> bool:
+    return (
+        build.seed == seed
+        and build.scale == float(scale)
+        and build.parameters.get("generator_version") == GENERATOR_VERSION
+    )
+
+
 def built_demo(engine: Engine) -> DemoBuild | None:
     """The demo build recorded in this database, if any."""
     with session_scope(engine) as session:
         return session.scalars(select(DemoBuild)).first()
+
+
+def is_built(engine: Engine, *, seed: int, scale: float) -> bool:
+    """Whether this database holds this seed's demo city, made by this version's generator."""
+    found = built_demo(engine)
+    return found is not None and _same(found, seed, scale)
 
 
 def build_demo(
