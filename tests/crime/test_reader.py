@@ -158,3 +158,15 @@ def test_the_median_point_of_each_lsoa_is_numpy_s_median():
     values = rng.normal(size=200)
     expected = [np.median(values[group == g]) for g in range(7)]
     np.testing.assert_allclose(points._group_median(group, values), expected)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["-2.97", "", " ", "53.4"], ["-2.97", "", "not a number", "1e3"], ["", None]],
+)
+def test_coordinates_parse_as_pandas_reads_them_blank_cells_missing(cells):
+    import pandas as pd
+
+    text = np.array(cells, dtype=object)
+    expected = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(float)
+    np.testing.assert_array_equal(points._numbers(text), expected)

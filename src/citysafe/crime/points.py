@@ -130,8 +130,12 @@ def map_points(
 
 def _numbers(text: np.ndarray) -> np.ndarray:
     """Numbers as floats, NaN where the text is not one."""
+    strings = pa.array(text, pa.string())
+    # an empty cell (a No Location row) is null, so one blank does not send the column to pandas
+    blank = pc.equal(pc.utf8_trim_whitespace(strings), "")
+    strings = pc.if_else(blank, pa.scalar(None, pa.string()), strings)
     try:  # Arrow's parser is the stricter: what it reads, pandas reads alike
-        return pc.cast(pa.array(text, pa.string()), pa.float64()).to_numpy(zero_copy_only=False)
+        return pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(float)
 
