@@ -92,6 +92,52 @@ def test_hand_worked_windows_and_rings(engine, tmp_path):
     assert result["control"]["by_type"]["All crime"]["after"] == 2
     # 2020-02 and 2020-05 are absent from the data: left out on both sides, and named
     assert {m["month"] for m in result["months_left_out"]} >= {"2020-02", "2020-05"}
+    # the chart's months: the first ring, and the comparison area the figures use
+    series = result["series"]
+    assert series["relative_months"] == [-3, -2, -1, 0, 1, 2]
+    assert series["inner"] == [2, 0, 1, 1, 0, 1]
+    assert series["control"] == [0, 0, 1, 2, 0, 0]
+    # with a chosen control area far from every crime, the chart's comparison is empty too
+    far = tmp_path / "far.geojson"
+    north = SITE[1] + 0.05
+    square = [
+        [SITE[0], north],
+        [SITE[0] + 0.01, north],
+        [SITE[0] + 0.01, north + 0.01],
+        [SITE[0], north + 0.01],
+        [SITE[0], north],
+    ]
+    far.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code": "FAR", "name": "Far"},
+                        "geometry": {"type": "Polygon", "coordinates": [square]},
+                    }
+                ],
+            }
+        )
+    )
+    with db.session_scope(engine) as session:
+        from citysafe.areas import service as areas
+
+        areas.import_boundaries(session, far, kind="ward", code_field="code", name_field="name")
+        chosen = evaluate_scheme(
+            session,
+            "One",
+            Settings(
+                months_before=3,
+                months_after=3,
+                rings=(50, 100, 200),
+                permutations=0,
+                control_areas=("FAR",),
+            ),
+        ).as_dict()
+    assert chosen["control"]["by_type"]["All crime"]["before"] == 0
+    assert chosen["series"]["control"] == [0, 0, 0, 0, 0, 0]
 
 
 def test_the_demo_scheme_recovers_the_planted_effect(engine, cli_env, tmp_path):

@@ -120,27 +120,26 @@ def _control_mask(session: Session, codes: tuple[str, ...], arrays: CrimeArrays)
 
 def _series(
     arrays: CrimeArrays,
-    sites: np.ndarray | None,
-    starts: np.ndarray,
-    inner_mask: np.ndarray | None,
+    inner_points: np.ndarray,
+    distance: np.ndarray,
+    start_of_point: np.ndarray,
+    control_mask: np.ndarray | None,
     settings: Settings,
     types: list[str],
 ) -> Series:
-    """Monthly counts around the start, in the inner ring and in the control (all sites pooled)."""
+    """Monthly counts around the start, in the inner ring (a site's first ring, or the area
+    itself) and in the comparison area, all sites pooled: the comparison the figures use,
+    beyond the last ring and within the chosen control areas when there are any
+    (``analysis._scheme.control_area``)."""
     located = arrays.crime_point >= 0
     chosen = (
         located & np.isin(arrays.crime_type, [CODE_BY_NAME[t] for t in types]) if types else located
     )
     point = arrays.crime_point[chosen]
-    if sites is not None:
-        distance, nearest = cKDTree(sites).query(arrays.point_xy)
-        inner = distance[point] <= settings.rings[0]
-        control = distance[point] > settings.rings[-1]
-        start = starts[nearest[point]]
-    else:
-        inner = inner_mask[point]
-        control = ~inner_mask[point]
-        start = np.full(len(point), int(starts[0]))
+    beyond = distance > settings.rings[-1]
+    comparison = beyond if control_mask is None else beyond & control_mask
+    inner, control = inner_points[point], comparison[point]
+    start = start_of_point[point]
     relative = arrays.crime_month[chosen] - start
     months = list(range(-settings.months_before, settings.months_after))
     inner_counts = [int(np.sum(inner & (relative == m))) for m in months]
@@ -182,7 +181,9 @@ def evaluate_scheme(session: Session, name: str, settings: Settings) -> SchemeEv
         sites = np.array([[s.easting, s.northing] for s in scheme.sites])
         starts = np.array([month_index(s.start_month) for s in scheme.sites])
         result = evaluate(table, sites=sites, starts=starts, **common)
-        series = _series(arrays, sites, starts, None, settings, types or [])
+        distance, nearest = cKDTree(sites).query(arrays.point_xy)
+        inner = distance <= settings.rings[0]
+        series = _series(arrays, inner, distance, starts[nearest], control, settings, types or [])
         sites_lonlat = [(s.longitude, s.latitude) for s in scheme.sites]
     else:
         inside, distance = _area_mask(scheme, arrays)
@@ -196,7 +197,8 @@ def evaluate_scheme(session: Session, name: str, settings: Settings) -> SchemeEv
             starts=int(starts[0]),
             **{**common, "permutations": 0},
         )
-        series = _series(arrays, None, starts, inside, settings, types or [])
+        start = np.full(len(arrays.point_xy), int(starts[0]))
+        series = _series(arrays, inside, distance, start, control, settings, types or [])
         sites_lonlat = []
     last = int(arrays.months_present.max())
     months_since = max(0, last - int(starts.min()) + 1)
