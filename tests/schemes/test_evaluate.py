@@ -241,3 +241,50 @@ def db_text(sql):
     from sqlalchemy import text
 
     return text(sql)
+
+
+def test_an_area_scheme_rings_are_measured_from_its_boundary(engine, tmp_path):
+    # a square 200 m across centred on the site; crimes inside, 30 m, 80 m and 3 km outside
+    half_lon = 100 / (111_320 * np.cos(np.radians(SITE[1])))
+    half_lat = 100 / 111_320
+    west, east = SITE[0] - half_lon, SITE[0] + half_lon
+    south, north = SITE[1] - half_lat, SITE[1] + half_lat
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        ],
+    }
+    n = 0
+    for month in ("2020-03", "2020-04"):
+        rows = []
+        for east_m in (0, 130, 180, 3000):
+            n += 1
+            rows.append(
+                row(
+                    crime_id(n),
+                    month=month,
+                    lon=offset(east_m),
+                    lat=f"{SITE[1]:.6f}",
+                    location=f"On or near Street {east_m}",
+                )
+            )
+        path = tmp_path / month / f"{month}-x-street.csv"
+        path.parent.mkdir()
+        path.write_bytes(csv_bytes(rows))
+    ingest_paths(engine, [tmp_path])
+    with db.session_scope(engine) as session:
+        service.add_scheme(
+            session, name="Estate", areas=[service.AreaInput(square, "2020-04", "Estate")]
+        )
+        result = evaluate_scheme(
+            session,
+            "Estate",
+            Settings(months_before=1, months_after=1, rings=(50, 100, 200), permutations=0),
+        ).as_dict()
+    counts = [
+        (r["inner_m"], r["outer_m"], r["by_type"]["All crime"]["before"]) for r in result["rings"]
+    ]
+    # 130 m east is 30 m past the edge, though 130 m from the nearest map point inside the area
+    assert counts[:3] == [(0.0, 0.0, 1), (0.0, 50.0, 1), (50.0, 100.0, 1)]
+    assert result["control"]["by_type"]["All crime"]["before"] == 1

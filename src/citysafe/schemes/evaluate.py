@@ -21,7 +21,7 @@ from citysafe.analysis._crimes import crime_table
 from citysafe.analysis.costbenefit import CostBenefit, cost_benefit
 from citysafe.analysis.evaluation import Evaluation, evaluate
 from citysafe.crime.vocabulary import CODE_BY_NAME
-from citysafe.geo import to_wgs84
+from citysafe.geo import to_bng
 from citysafe.months import month_index, month_label
 from citysafe.schemes import service
 from citysafe.schemes.arrays import CrimeArrays, load_crimes
@@ -94,16 +94,18 @@ def _plain(value):
 
 
 def _area_mask(scheme: Scheme, arrays: CrimeArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Map points inside the scheme's areas, and each point's distance to them (metres)."""
-    lon, lat = to_wgs84(arrays.point_xy[:, 0], arrays.point_xy[:, 1])
+    """Map points inside the scheme's areas, and each point's distance to their boundary
+    (metres, on the British National Grid; 0 inside)."""
     union = shapely.union_all([shapely.from_geojson(a.geometry) for a in scheme.areas])
-    inside = shapely.contains_xy(union, lon, lat)
-    tree = cKDTree(arrays.point_xy[inside]) if inside.any() else None
-    distance = tree.query(arrays.point_xy)[0] if tree is not None else np.full(len(lon), np.inf)
-    return inside, np.where(inside, 0.0, distance)
+    on_grid = shapely.transform(union, lambda lonlat: np.column_stack(to_bng(*lonlat.T)))
+    shapely.prepare(on_grid)
+    points = shapely.points(arrays.point_xy)
+    inside = shapely.contains(on_grid, points)
+    return inside, np.where(inside, 0.0, shapely.distance(on_grid, points))
 
 
 def _control_mask(session: Session, codes: tuple[str, ...], arrays: CrimeArrays) -> np.ndarray:
+    """Map points inside the imported areas named by ``codes`` (any kind)."""
     from citysafe.areas import service as areas
 
     found = {a.code: a for a in areas.areas(session)}
@@ -113,9 +115,8 @@ def _control_mask(session: Session, codes: tuple[str, ...], arrays: CrimeArrays)
             f"no imported area has code {missing[0]!r}: import the "
             "boundaries first with `citysafe areas import`"
         )
-    lon, lat = to_wgs84(arrays.point_xy[:, 0], arrays.point_xy[:, 1])
-    union = shapely.union_all([shapely.from_geojson(found[c].geometry) for c in codes])
-    return shapely.contains_xy(union, lon, lat)
+    ids = [areas.map_points_inside(session, found[c]) for c in codes]
+    return np.isin(arrays.point_id, np.concatenate(ids))
 
 
 def _series(
