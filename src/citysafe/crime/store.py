@@ -8,10 +8,11 @@ the keys already stored for the file's months, and writes only what is new:
 so identity (month with Crime ID, or month with row key) holds even with two
 loads at once, and an interrupted load leaves nothing behind.
 
-A file's new crimes travel as Arrow columns, never as a Python object per
-row: COPY on PostgreSQL; on SQLite, a scratch file written in C by the ADBC
+A file's new crimes travel as Arrow columns from the reader to the writer. On
+SQLite they stay columns to the end: a scratch file written in C by the ADBC
 driver and copied in by ``INSERT ... SELECT`` inside the same transaction (see
-``crime.staging``). SQLite runs in WAL mode with ``synchronous=NORMAL``: a
+``crime.staging``). On PostgreSQL they become rows only for COPY, which
+already runs at about 4x pandas (benchmarks/RESULTS.md). SQLite runs in WAL mode with ``synchronous=NORMAL``: a
 committed file survives the application crashing or being killed; a power
 cut may lose the last files committed, never leaving half of one.
 """

@@ -11,11 +11,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 
-from citysafe.homes import service
+from citysafe.homes import lookup, service
 from citysafe.homes.api_common import RUNS, WORKS, DbSession, RecordPath, actor_of, refusals
-from citysafe.homes.models import JOB_STATUSES, Job
+from citysafe.homes.models import Job
 from citysafe.homes.schemas import BookingIn, InstallIn, JobRead, JobRequestIn, StatusIn, job_read
 from citysafe.web.access import allow
 
@@ -38,19 +37,8 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[JobRead]:
     """Jobs by status, team and day (a team's day in slot order)."""
-    query = select(Job)
-    if status is not None:
-        with refusals():
-            if status not in JOB_STATUSES:
-                raise service.HomesError(
-                    f"status must be one of {', '.join(JOB_STATUSES)} (got {status!r})"
-                )
-        query = query.where(Job.status == status)
-    if team is not None:
-        query = query.where(Job.team_id == team)
-    if day is not None:
-        query = query.where(Job.scheduled_on == day)
-    found = session.scalars(query.order_by(Job.scheduled_on, Job.slot, Job.id).limit(limit))
+    with refusals():
+        found = lookup.jobs_by(session, status=status, team_id=team, day=day, limit=limit)
     return [job_read(j) for j in found]
 
 

@@ -14,12 +14,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from citysafe.audit import service as audit
 from citysafe.homes import lookup, service
 from citysafe.homes.api_common import RUNS, WORKS, DbSession, RecordPath, actor_of, refusals
-from citysafe.homes.models import Household, Job
 from citysafe.homes.schemas import (
     CatalogueRead,
     CostIn,
@@ -234,18 +232,7 @@ def put_settings(request: Request, session: DbSession, body: SettingsIn) -> dict
 @allow(*RUNS)
 def marking_export(request: Request, session: DbSession) -> Response:
     """The property-marking codes recorded on installed jobs, for the national register."""
-    rows = session.execute(
-        select(
-            Household.uprn,
-            Household.address,
-            Household.postcode,
-            Job.marking_code,
-            Job.installed_on,
-        )
-        .join(Job, Job.household_id == Household.id)
-        .where(Job.status == "installed", Job.marking_code.is_not(None))
-        .order_by(Job.installed_on, Job.id)
-    ).all()
+    rows = lookup.marking_register(session)
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(["uprn", "address", "postcode", "marking_code", "marked_on"])

@@ -73,6 +73,28 @@ def address_key(address: str, postcode: str) -> str:
     return " ".join(words) + "|" + re.sub(r"\s+", "", postcode.upper())
 
 
+def tenure_of(text: str | None) -> str | None:
+    """A tenure in its plain form (``Housing_Association`` -> ``housing association``), None when
+    empty; ``HomesError`` ("tenure: ...") when it is not one of ``TENURES``."""
+    if text is None or not text.strip():
+        return None
+    tenure = " ".join(text.strip().lower().replace("_", " ").split())
+    if tenure not in TENURES:
+        raise HomesError(f"tenure: {text!r} is not one of {', '.join(TENURES)}")
+    return tenure
+
+
+def uprn_of(text: str | None) -> str | None:
+    """A UPRN without leading zeros, None when empty; ``HomesError`` ("uprn: ...") when it is
+    not up to 12 digits."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) <= 12):
+        raise HomesError(f"uprn: a UPRN is up to 12 digits, got {value!r}")
+    return value.lstrip("0") or "0"
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
@@ -117,13 +139,12 @@ def _parse_row(path: str, line: int, row: dict) -> tuple[dict | None, RowProblem
         if not (row.get(name) or "").strip():
             problem(name, "missing")
             return None, found[0]
-    tenure = " ".join(row["tenure"].strip().lower().replace("_", " ").split())
-    if tenure not in TENURES:
-        problem("tenure", f"{row['tenure']!r} is not one of {', '.join(TENURES)}")
-        return None, found[0]
-    uprn = (row.get("uprn") or "").strip() or None
-    if uprn is not None and not (uprn.isdigit() and len(uprn) <= 12):
-        problem("uprn", f"a UPRN is up to 12 digits, got {uprn!r}")
+    try:
+        tenure = tenure_of(row["tenure"])
+        uprn = uprn_of(row.get("uprn"))
+    except HomesError as error:
+        name, _, message = str(error).partition(": ")
+        problem(name, message)
         return None, found[0]
     where = _location(row, problem)
     if where is None:
@@ -131,7 +152,7 @@ def _parse_row(path: str, line: int, row: dict) -> tuple[dict | None, RowProblem
     lon, lat, x, y = where
     address, postcode = " ".join(row["address"].split()), " ".join(row["postcode"].upper().split())
     return {
-        "uprn": uprn.lstrip("0") or "0" if uprn else None,
+        "uprn": uprn,
         "address": address,
         "postcode": postcode,
         "address_key": address_key(address, postcode),

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from citysafe.homes.models import Household, Job, Team
+from citysafe.homes.errors import HomesError
+from citysafe.homes.models import JOB_STATUSES, Household, Job, Team
 
-__all__ = ["Coverage", "HouseholdPage", "coverage_today", "find_households", "jobs_of", "teams"]
+__all__ = [
+    "Coverage",
+    "HouseholdPage",
+    "coverage_today",
+    "find_households",
+    "jobs_by",
+    "jobs_of",
+    "marking_register",
+    "teams",
+]
 
 
 @dataclass(frozen=True)
@@ -91,3 +102,41 @@ def coverage_today(session: Session) -> Coverage:
         .where(in_area, Job.status == "installed")
     )
     return Coverage(households or 0, protected or 0)
+
+
+def jobs_by(
+    session: Session,
+    *,
+    status: str | None = None,
+    team_id: int | None = None,
+    day: date | None = None,
+    limit: int = 200,
+) -> list[Job]:
+    """Jobs of a status, team and day, in day and slot order (a team's day as booked)."""
+    query = select(Job)
+    if status is not None:
+        if status not in JOB_STATUSES:
+            raise HomesError(f"status must be one of {', '.join(JOB_STATUSES)} (got {status!r})")
+        query = query.where(Job.status == status)
+    if team_id is not None:
+        query = query.where(Job.team_id == team_id)
+    if day is not None:
+        query = query.where(Job.scheduled_on == day)
+    return list(session.scalars(query.order_by(Job.scheduled_on, Job.slot, Job.id).limit(limit)))
+
+
+def marking_register(session: Session) -> list[tuple]:
+    """(UPRN, address, postcode, marking code, day marked) of every installed job with a code,
+    for the national property-marking register."""
+    return session.execute(
+        select(
+            Household.uprn,
+            Household.address,
+            Household.postcode,
+            Job.marking_code,
+            Job.installed_on,
+        )
+        .join(Job, Job.household_id == Household.id)
+        .where(Job.status == "installed", Job.marking_code.is_not(None))
+        .order_by(Job.installed_on, Job.id)
+    ).all()

@@ -39,8 +39,8 @@ from citysafe.homes import jobs
 from citysafe.homes.areas import target_area_of
 from citysafe.homes.eligibility import STANDARD_PRIORITY, Decision, decide
 from citysafe.homes.errors import HomesError, NotFound
-from citysafe.homes.households import address_key
-from citysafe.homes.models import OPEN_STATUSES, TENURES, Household, Job, TargetArea
+from citysafe.homes.households import address_key, tenure_of, uprn_of
+from citysafe.homes.models import OPEN_STATUSES, Household, Job, TargetArea
 from citysafe.homes.models_requests import CHANNELS, REFERRALS, REQUEST_STATUSES, Request
 from citysafe.homes.places import location_in_britain
 
@@ -114,24 +114,6 @@ def _contact(phone: str | None, email: str | None) -> tuple[str | None, str | No
     return phone, email
 
 
-def _uprn(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not (value.isdigit() and len(value) <= 12):
-        raise HomesError(f"uprn: a UPRN is up to 12 digits, got {value!r}")
-    return value.lstrip("0") or "0"
-
-
-def _tenure(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    tenure = " ".join(value.strip().lower().replace("_", " ").split())
-    if tenure not in TENURES:
-        raise HomesError(f"tenure: {value!r} is not one of {', '.join(TENURES)}")
-    return tenure
-
-
 def _agency(session: Session, agency_id: int | None) -> str | None:
     if agency_id is None:
         return None
@@ -203,7 +185,7 @@ def submit_request(
     address = _text(address, "address", limit=500)
     postcode = _postcode(postcode)
     phone, email = _contact(phone, email)
-    uprn, tenure, where = _uprn(uprn), _tenure(tenure), location_in_britain(lon, lat)
+    uprn, tenure, where = uprn_of(uprn), tenure_of(tenure), location_in_britain(lon, lat)
     agency = _agency(session, agency_id)
     found = _match(session, uprn, address_key(address, postcode))
     place = None if where is None or tenure is None else _Place(*where, tenure, uprn)
@@ -470,13 +452,13 @@ def decide_request(
     household = None if made.household_id is None else session.get(Household, made.household_id)
     place = None
     if household is None:
-        where, tenure = location_in_britain(lon, lat), _tenure(tenure)
+        where, tenure = location_in_britain(lon, lat), tenure_of(tenure)
         if where is None or tenure is None:
             raise HomesError(
                 f"request {request_id}: the address is not among the programme's households; "
                 "give its location (lon and lat) and tenure"
             )
-        place = _Place(*where, tenure, _uprn(uprn))
+        place = _Place(*where, tenure, uprn_of(uprn))
     if made.status == "accepted" and not accept:
         _cancel_job(session, made, actor, f"request {made.id} refused by a coordinator")
     _settle(
