@@ -12,9 +12,11 @@ A file's new crimes travel as Arrow columns from the reader to the writer. On
 SQLite they stay columns to the end: a scratch file written in C by the ADBC
 driver and copied in by ``INSERT ... SELECT`` inside the same transaction (see
 ``crime.staging``). On PostgreSQL they become rows only for COPY, which
-already runs at about 4x pandas (benchmarks/RESULTS.md). SQLite runs in WAL mode with ``synchronous=NORMAL``: a
-committed file survives the application crashing or being killed; a power
-cut may lose the last files committed, never leaving half of one.
+already runs at about 4x pandas (benchmarks/RESULTS.md).
+
+SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed file
+survives the application crashing or being killed; a power cut may lose the
+last files committed, never leaving half of one.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from citysafe.accounts.roles import Role
-from citysafe.audit.service import Actor
 from citysafe.havens import hours as hours_
 from citysafe.havens import readiness, service
 from citysafe.havens.schemas import (
@@ -39,7 +38,7 @@ from citysafe.havens.schemas import (
     venue_read,
 )
 from citysafe.web.access import ANY_STAFF, allow
-from citysafe.web.deps import client_address, current_caller, get_session
+from citysafe.web.deps import actor_of, get_session
 
 router = APIRouter(tags=["havens"])
 DbSession = Annotated[Session, Depends(get_session)]
@@ -51,10 +50,6 @@ ANALYSIS = (
     Role.MANAGER,
 )  # who may run the siting solver
 RecordPath = Annotated[int, Path(ge=1, le=ID_MAX, description="a record's number")]
-
-
-def actor_of(request: Request) -> Actor:
-    return current_caller(request).actor(client_address(request))
 
 
 @contextmanager

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from citysafe.audit import service as audit
@@ -30,7 +29,7 @@ from citysafe.havens.vocabulary import (
 )
 from citysafe.web.access import ANY_STAFF, allow
 from citysafe.web.deps import current_caller, get_session
-from citysafe.web.render import render
+from citysafe.web.render import back_to, render
 
 router = APIRouter(include_in_schema=False)
 DbSession = Annotated[Session, Depends(get_session)]
@@ -53,10 +52,6 @@ def form_date(value: str | None, name: str) -> date | None:
         raise service.HavenError(
             f"{name}: {value!r} is not a date YYYY-MM-DD", field=name
         ) from None
-
-
-def back_to(path: str, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(path + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
 def page(request: Request, name: str, context: dict, error: str | None = None):

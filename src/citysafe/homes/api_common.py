@@ -17,9 +17,8 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from citysafe.accounts.roles import Role
-from citysafe.audit.service import Actor
 from citysafe.homes.errors import HomesError, NotFound
-from citysafe.web.deps import client_address, current_caller, get_session
+from citysafe.web.deps import actor_of, current_caller, get_session
 
 __all__ = [
     "RUNS",
@@ -37,10 +36,6 @@ RUNS = (Role.MANAGER, Role.ADMIN)
 WORKS = (Role.MANAGER, Role.COORDINATOR, Role.ADMIN)
 DbSession = Annotated[Session, Depends(get_session)]
 RecordPath = Annotated[int, Path(ge=1, le=ID_MAX, description="a record's number")]
-
-
-def actor_of(request: Request) -> Actor:
-    return current_caller(request).actor(client_address(request))
 
 
 def runs_programme(request: Request) -> bool:

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
 from citysafe.audit import service as audit
@@ -28,7 +27,7 @@ from citysafe.homes.api_common import (
 from citysafe.homes.errors import HomesError, NotFound
 from citysafe.homes.models import OPEN_STATUSES
 from citysafe.web.access import ANY_STAFF, allow
-from citysafe.web.render import render
+from citysafe.web.render import back_to, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
@@ -44,10 +43,6 @@ def page(request: Request, name: str, context: dict, error: str | None = None):
         "works": works_in_programme(request),
     }
     return render(request, name, context, status_code=422 if error else 200)
-
-
-def back_to(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
 
 
 def form_date(value: str | None, name: str) -> date | None:

@@ -141,6 +141,11 @@ def current_caller(request: Request) -> Caller:
     return request.state.caller
 
 
+def actor_of(request: Request) -> Actor:
+    """The signed-in caller as the audit log names them, with the client's address."""
+    return current_caller(request).actor(client_address(request))
+
+
 def commit_audited(
     request: Request,
     session: Session,
@@ -155,7 +160,7 @@ def commit_audited(
 
     record(
         session,
-        actor=current_caller(request).actor(client_address(request)),
+        actor=actor_of(request),
         action=action,
         record_type=record_type,
         record_id=record_id,

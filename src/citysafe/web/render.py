@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from citysafe import disclosure
 from citysafe.web.access import rule_of
@@ -37,6 +37,11 @@ def templates() -> Jinja2Templates:
     environment.filters["fixed"] = fixed
     environment.filters["small_count"] = disclosure.show  # the small-count rule, for public pages
     return Jinja2Templates(env=environment)
+
+
+def back_to(path: str, anchor: str = "") -> RedirectResponse:
+    """After a form's post: back to a page (303, so a reload does not post again)."""
+    return RedirectResponse(path + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
 def pounds(value) -> str:
